@@ -1,0 +1,157 @@
+"""Fully connected layer: ``A = g(X @ W + b)``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from glassnet import activations, initializers
+from glassnet._validation import check_int, check_number
+from glassnet.layers.base import Layer
+
+
+def dense_forward(x: np.ndarray, W: np.ndarray, b: np.ndarray, out: np.ndarray | None = None):
+    """``z = x @ W + b``.
+
+    Parameters
+    ----------
+    x : ndarray, shape (m, n_in)
+    W : ndarray, shape (n_in, n_out)
+    b : ndarray, shape (n_out,)
+    out : ndarray, shape (m, n_out), optional
+        Buffer to write ``z`` into.
+
+    Notes
+    -----
+    The posts write one sample per *column*: ``Z = W·X + b`` with ``W: (n_out, n_in)`` and
+    ``X: (n_in, m)``. glassnet keeps one sample per *row* (as NumPy, scikit-learn and PyTorch do),
+    so everything is transposed: ``Z = X @ W + b`` with ``W: (n_in, n_out)``.
+    """
+    z = np.matmul(x, W, out=out)                  # (m, n_out)
+    z += b
+    return z
+
+
+def dense_backward(x: np.ndarray, W: np.ndarray, dz: np.ndarray, dW: np.ndarray, db: np.ndarray,
+                   need_dx: bool = True):
+    """Gradients of ``z = x @ W + b`` given ``dz = dL/dz`` (already divided by m).
+
+    Fills ``dW`` (n_in, n_out) and ``db`` (n_out,) in place and returns ``dx`` (m, n_in), or None
+    when ``need_dx`` is False (the first layer needs no gradient for the data).
+
+    Notes
+    -----
+    Posts (columns):  ``dW = 1/m · dZ · Aᵀ``, ``db = 1/m · Σ_i dZ``, ``dA_prev = Wᵀ · dZ``.
+    Here (rows, with 1/m inside dz):  ``dW = xᵀ @ dz``, ``db = Σ_rows dz``, ``dx = dz @ Wᵀ``.
+    Each hidden unit gets its own ``db`` (a sum over samples, not over units: the bug of posts
+    000 and 002).
+    """
+    np.matmul(x.T, dz, out=dW)                    # (n_in, m) @ (m, n_out) -> (n_in, n_out)
+    np.sum(dz, axis=0, out=db)                    # (n_out,)
+    if not need_dx:
+        return None
+    return dz @ W.T                               # (m, n_out) @ (n_out, n_in) -> (m, n_in)
+
+
+class Dense(Layer):
+    """Fully connected layer ``A = activation(X @ W + b)``.
+
+    Parameters
+    ----------
+    units : int
+        Number of output units.
+    activation : str or None
+        One of ``glassnet.activations.names()``; None means linear.
+    kernel_initializer : str
+        One of ``glassnet.initializers.names()`` (biases start at zero).
+    l1, l2 : float
+        Penalties ``l1·Σ|W| + l2·ΣW²`` added to the loss (biases are not penalised).
+
+    Shapes
+    ------
+    input ``(m, n_in)`` → output ``(m, units)``; ``W: (n_in, units)``, ``b: (units,)``.
+    """
+
+    def __init__(self, units: int, activation: str | None = None,
+                 kernel_initializer: str = "glorot_uniform", l1: float = 0.0, l2: float = 0.0,
+                 name: str | None = None) -> None:
+        super().__init__(name)
+        self.units = check_int(units, "units", low=1)
+        self.activation = activations.get(activation)
+        initializers.get(kernel_initializer)          # validate the name now
+        self.kernel_initializer = kernel_initializer
+        self.l1 = check_number(l1, "l1", low=0.0)
+        self.l2 = check_number(l2, "l2", low=0.0)
+        self.fused_head = False      # set by the model when the loss supplies dL/dz directly
+        self.need_input_grad = True  # the model turns it off for the first layer
+        self.logits: np.ndarray | None = None
+        self._buffers: dict[int, np.ndarray] = {}
+
+    def build(self, input_shape, rng=None, dtype=np.float32):
+        if len(input_shape) != 1:
+            raise ValueError(
+                f"Dense expects inputs of shape (n, features), got per-sample shape "
+                f"{tuple(input_shape)}; add a Flatten() layer before it"
+            )
+        super().build(input_shape, rng, dtype)
+        rng = rng if rng is not None else np.random.default_rng()
+        n_in = self.input_shape[0]
+        init = initializers.get(self.kernel_initializer)
+        W = np.ascontiguousarray(init((n_in, self.units), n_in, self.units, rng, self.dtype),
+                                 dtype=self.dtype)
+        self.params = {"W": W, "b": np.zeros(self.units, dtype=self.dtype)}
+        self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
+        self._buffers = {}
+
+    def compute_output_shape(self, input_shape):
+        return (self.units,)
+
+    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
+        self._ensure_built(x)
+        if x.ndim != 2 or x.shape[1] != self.input_shape[0]:
+            raise ValueError(f"{self.name} expects input of shape (n, {self.input_shape[0]}), "
+                             f"got {x.shape}")
+        out = None
+        if training:                                   # reuse one buffer per batch size
+            out = self._buffers.get(x.shape[0])
+            if out is None:
+                out = self._buffers[x.shape[0]] = np.empty((x.shape[0], self.units), self.dtype)
+        z = dense_forward(x, self.params["W"], self.params["b"], out=out)   # (m, units)
+        if self.fused_head:
+            self.logits = z
+            a = self.activation.forward(z)
+        else:
+            a = self.activation.forward(z, out=z)
+        self._cache = (x, a)
+        return a
+
+    def backward(self, grad: np.ndarray) -> np.ndarray | None:
+        x, a = self._cache
+        if self.fused_head or self.activation.name == "linear":
+            dz = grad                                  # (m, units), dL/dz
+        else:
+            dz = self.activation.backward(grad, a)
+        dx = dense_backward(x, self.params["W"], dz, self.grads["W"], self.grads["b"],
+                            need_dx=self.need_input_grad)
+        if self.l1 or self.l2:
+            W = self.params["W"]
+            if self.l1:
+                self.grads["W"] += self.l1 * np.sign(W)
+            if self.l2:
+                self.grads["W"] += (2.0 * self.l2) * W
+        return dx
+
+    def penalty(self) -> float:
+        W = self.params["W"]
+        total = 0.0
+        if self.l1:
+            total += self.l1 * float(np.abs(W).sum())
+        if self.l2:
+            total += self.l2 * float(np.vdot(W, W))
+        return total
+
+    def get_config(self) -> dict[str, Any]:
+        return {"units": self.units, "activation": self.activation.name,
+                "kernel_initializer": self.kernel_initializer, "l1": self.l1, "l2": self.l2,
+                "name": self.name}

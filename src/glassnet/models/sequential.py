@@ -1,0 +1,330 @@
+"""``Sequential``: a stack of layers, a loss and an optimizer.
+
+The model only orders the layers; each layer owns its parameters, gradients and cache. One training
+step reads as the posts describe it::
+
+    A = X
+    for layer in layers:            A = layer.forward(A, training=True)      # forward
+    loss, dZ = loss(A, Y)                                                     # loss
+    for layer in reversed(layers):  dZ = layer.backward(dZ)                  # backward
+    optimizer.step(params, grads)                                            # update
+
+Once built, all parameters live in one contiguous array (and all gradients in another); each
+layer's ``params[key]`` is a view into it. The optimizer then updates every weight of the network
+in a few vectorised passes over one array instead of one pass per layer and parameter.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from glassnet import losses, optimizers
+from glassnet._validation import (
+    as_float_array,
+    check_int,
+    check_same_length,
+    check_seed,
+    describe,
+)
+from glassnet.errors import NotFittedError
+from glassnet.layers.base import Layer
+from glassnet.models import _metrics
+
+_PREDICT_CHUNK = 8192
+
+
+class Sequential:
+    """A linear stack of layers (Keras' ``Sequential``).
+
+    Parameters
+    ----------
+    layers : list of Layer, optional
+        The layers, input to output. More can be added with :meth:`add`.
+    seed : int, optional
+        Seed of the generator that initialises the weights; same seed, same weights.
+    dtype : numpy float dtype
+        ``np.float32`` (default, fast) or ``np.float64`` (for gradient checks).
+    name : str
+        Shown by :meth:`summary`.
+    """
+
+    def __init__(self, layers: list[Layer] | None = None, seed: int | None = None,
+                 dtype: Any = np.float32, name: str = "sequential") -> None:
+        self.seed = check_seed(seed)
+        try:
+            self.dtype = np.dtype(dtype)
+        except TypeError:
+            raise TypeError(f"dtype must be np.float32 or np.float64, got {dtype!r}") from None
+        if self.dtype not in (np.float32, np.float64):
+            raise TypeError(f"dtype must be np.float32 or np.float64, got {self.dtype}")
+        self.name = name
+        self.layers: list[Layer] = []
+        for layer in layers or []:
+            self.add(layer)
+        self.loss: losses.Loss | None = None
+        self.optimizer: optimizers.Optimizer | None = None
+        self.metrics: list[str] = []
+        self.built = False
+        self.input_shape: tuple[int, ...] | None = None
+        self.history = None
+        self.stop_training = False
+        self.epoch = 0            # epochs completed
+        self.step = 0             # parameter updates done
+        self.fit_seed: int | None = None
+        self._flat_params: np.ndarray | None = None
+        self._flat_grads: np.ndarray | None = None
+        self._first_trainable = 0
+
+    # ------------------------------------------------------------------ structure
+    def add(self, layer: Layer) -> None:
+        """Append a layer (before the model is built)."""
+        if not isinstance(layer, Layer):
+            raise TypeError(f"layers must be glassnet Layer objects, got {type(layer).__name__}")
+        if self.__dict__.get("built"):
+            raise ValueError("cannot add layers to a model that is already built")
+        taken = {lay.name for lay in self.layers}
+        if layer.name in taken:
+            base, i = layer.name, 1
+            while f"{base}_{i}" in taken:
+                i += 1
+            layer.name = f"{base}_{i}"
+        self.layers.append(layer)
+
+    def build(self, input_shape: tuple[int, ...]) -> None:
+        """Create every layer's weights for samples of shape ``input_shape`` (no batch axis)."""
+        if not self.layers:
+            raise ValueError("the model has no layers; pass a list of layers to Sequential")
+        shape = tuple(int(s) for s in input_shape)
+        rng = np.random.default_rng(self.seed)
+        self.input_shape = shape
+        for layer in self.layers:
+            layer.build(shape, rng=rng, dtype=self.dtype)
+            shape = layer.output_shape
+        self._pack_parameters()
+        self._first_trainable = next((i for i, lay in enumerate(self.layers) if lay.params),
+                                     len(self.layers))
+        for i, layer in enumerate(self.layers):
+            if hasattr(layer, "need_input_grad"):
+                layer.need_input_grad = i > self._first_trainable
+        self.built = True
+        self._configure_head()
+
+    def _pack_parameters(self) -> None:
+        """Move all parameters (and gradients) into one flat array; layers keep views."""
+        total = sum(p.size for layer in self.layers for p in layer.params.values())
+        self._flat_params = np.empty(total, dtype=self.dtype)
+        self._flat_grads = np.zeros(total, dtype=self.dtype)
+        offset = 0
+        for layer in self.layers:
+            for key, value in layer.params.items():
+                n = value.size
+                view = self._flat_params[offset:offset + n].reshape(value.shape)
+                view[...] = value
+                layer.params[key] = view
+                layer.grads[key] = self._flat_grads[offset:offset + n].reshape(value.shape)
+                offset += n
+
+    def _configure_head(self) -> None:
+        """Fuse the last activation with the loss when they pair (sigmoid+BCE, softmax+CCE)."""
+        if not self.layers:
+            return
+        last = self.layers[-1]
+        for layer in self.layers:
+            if hasattr(layer, "fused_head"):
+                layer.fused_head = False
+        act = getattr(last, "activation", None)
+        if (self.loss is not None and self.loss.head is not None and hasattr(last, "fused_head")
+                and act is not None and act.name == self.loss.head):
+            last.fused_head = True
+
+    @property
+    def fused_head(self) -> bool:
+        """True when the loss gives ``dZ = (A − Y)/m`` for the last layer directly."""
+        return bool(self.layers and getattr(self.layers[-1], "fused_head", False))
+
+    @property
+    def output_shape(self) -> tuple[int, ...] | None:
+        return self.layers[-1].output_shape if self.built else None
+
+    def compile(self, loss: str | losses.Loss = "mse",
+                optimizer: str | optimizers.Optimizer = "sgd",
+                metrics: list[str] | None = None) -> None:
+        """Choose the loss, the optimizer and the metrics to report."""
+        self.loss = losses.get(loss)
+        self.optimizer = optimizers.get(optimizer)
+        self.metrics = _metrics.resolve(metrics)
+        self._configure_head()
+
+    # ------------------------------------------------------------------ weights
+    def get_weights(self) -> list[np.ndarray]:
+        """Copies of all parameters, layer by layer, in each layer's ``params`` order."""
+        return [p.copy() for layer in self.layers for p in layer.params.values()]
+
+    def set_weights(self, weights: list[np.ndarray]) -> None:
+        """Copy ``weights`` (as returned by :meth:`get_weights`) into the model."""
+        targets = [p for layer in self.layers for p in layer.params.values()]
+        if len(weights) != len(targets):
+            raise ValueError(f"weights must be a list of {len(targets)} arrays, got {len(weights)}")
+        for i, (t, w) in enumerate(zip(targets, weights, strict=True)):
+            w = np.asarray(w)
+            if w.shape != t.shape:
+                raise ValueError(f"weights[{i}] must have shape {t.shape}, got {w.shape}")
+            t[...] = w
+
+    @property
+    def n_params(self) -> int:
+        return int(sum(layer.n_params for layer in self.layers))
+
+    # ------------------------------------------------------------------ data checks
+    def _check_X(self, X: Any, name: str = "X") -> np.ndarray:
+        if self.built:
+            ndim = len(self.input_shape) + 1
+        else:
+            first = self.layers[0] if self.layers else None
+            ndim = 2 if type(first).__name__ == "Dense" else None
+        arr = as_float_array(X, name, ndim=ndim, dtype=self.dtype)
+        if arr.ndim < 2:
+            raise ValueError(f"{name} must have shape (n_samples, ...), got {describe(arr)}")
+        if self.built and arr.shape[1:] != self.input_shape:
+            what = "features" if len(self.input_shape) == 1 else "per-sample shape"
+            want = self.input_shape[0] if len(self.input_shape) == 1 else self.input_shape
+            got = arr.shape[1] if len(self.input_shape) == 1 else arr.shape[1:]
+            raise ValueError(f"{name} must have {want} {what} as the model was built with, "
+                             f"got {got} (shape {arr.shape})")
+        return arr
+
+    def _check_Xy(self, X: Any, y: Any, xname: str = "X", yname: str = "y"):
+        self._require_compiled()
+        X = self._check_X(X, xname)
+        if not self.built:
+            self.build(X.shape[1:])
+        y = self.loss.check_targets(y, int(np.prod(self.output_shape)), self.dtype, yname)
+        check_same_length(X, y, xname, yname)
+        return X, y
+
+    def _require_compiled(self) -> None:
+        if self.loss is None or self.optimizer is None:
+            raise ValueError("the model is not compiled; call model.compile(loss=..., "
+                             "optimizer=...) first")
+
+    def _require_built(self, what: str) -> None:
+        if not self.built:
+            raise NotFittedError(f"cannot {what} before the model is built: call fit(X, y) or "
+                                 "build(input_shape) first")
+
+    # ------------------------------------------------------------------ passes
+    def _forward(self, X: np.ndarray, training: bool) -> np.ndarray:
+        a = X
+        for layer in self.layers:
+            a = layer.forward(a, training=training)
+        return a
+
+    def _loss_and_grad(self, a: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
+        """Loss of outputs ``a`` and its gradient for the last layer (dZ when the head is fused)."""
+        if self.fused_head:
+            loss = self.loss.value_from_logits(self.layers[-1].logits, y)
+            return loss, losses.head_gradient(a, y)
+        return self.loss.value(a, y), self.loss.gradient(a, y)
+
+    def _backward(self, grad: np.ndarray) -> None:
+        # Layers below the first one with parameters need no gradient: stop there.
+        for layer in reversed(self.layers[self._first_trainable:]):
+            grad = layer.backward(grad)
+
+    def _penalty(self) -> float:
+        return float(sum(layer.penalty() for layer in self.layers))
+
+    def compute_gradients(self, X: Any, y: Any, training: bool = True) -> float:
+        """Forward, loss and backward on ``(X, y)``: fill every layer's ``grads``, no update.
+
+        Returns
+        -------
+        float
+            The loss (mean over samples, plus the L1/L2 penalties).
+        """
+        X, y = self._check_Xy(X, y)
+        a = self._forward(X, training=training)
+        loss, grad = self._loss_and_grad(a, y)
+        self._backward(grad)
+        return loss + self._penalty()
+
+    def predict(self, X: Any, batch_size: int | None = None) -> np.ndarray:
+        """Network outputs for ``X`` (probabilities for sigmoid/softmax heads), shape ``(n, k)``."""
+        self._require_built("predict")
+        X = self._check_X(X)
+        chunk = _PREDICT_CHUNK if batch_size is None else check_int(batch_size, "batch_size",
+                                                                    low=1)
+        if len(X) <= chunk:
+            return self._forward(X, training=False).copy()
+        return np.concatenate([self._forward(X[i:i + chunk], training=False)
+                               for i in range(0, len(X), chunk)])
+
+    def evaluate(self, X: Any, y: Any, batch_size: int | None = None) -> dict[str, float]:
+        """Loss (with penalties) and the compiled metrics on ``(X, y)``."""
+        self._require_built("evaluate")
+        X, y = self._check_Xy(X, y)
+        return self._evaluate_checked(X, y, batch_size)
+
+    def _evaluate_checked(self, X, y, batch_size=None) -> dict[str, float]:
+        chunk = _PREDICT_CHUNK if batch_size is None else batch_size
+        n = len(X)
+        loss_sum, sums = 0.0, [0.0] * len(self.metrics)
+        for i in range(0, n, chunk):
+            xb, yb = X[i:i + chunk], y[i:i + chunk]
+            a = self._forward(xb, training=False)
+            if self.fused_head:
+                loss = self.loss.value_from_logits(self.layers[-1].logits, yb)
+            else:
+                loss = self.loss.value(a, yb)
+            loss_sum += loss * len(xb)
+            sums = [s + v for s, v in zip(sums, _metrics.batch_sums(self.metrics, a, yb),
+                                          strict=True)]
+        out = {"loss": loss_sum / n + self._penalty()}
+        out.update({name: s / n for name, s in zip(self.metrics, sums, strict=True)})
+        return out
+
+    def fit(self, X: Any, y: Any, epochs: int = 1, batch_size: int | None = None,
+            validation_data: tuple[Any, Any] | None = None, shuffle: bool = True,
+            seed: int | None = None, initial_epoch: int = 0, verbose: int = 1,
+            callbacks: list | None = None):
+        """Train for epochs ``initial_epoch .. epochs-1``; see :func:`glassnet.models.training.fit`."""
+        from glassnet.models.training import fit
+
+        return fit(self, X, y, epochs=epochs, batch_size=batch_size,
+                   validation_data=validation_data, shuffle=shuffle, seed=seed,
+                   initial_epoch=initial_epoch, verbose=verbose, callbacks=callbacks)
+
+    # ------------------------------------------------------------------ reporting, files
+    def summary(self, print_fn=print) -> str:
+        """Print (and return) a table of layers, output shapes and parameter counts."""
+        self._require_built("summarise the model")
+        rows = [("Layer (type)", "Output Shape", "Param #")]
+        for layer in self.layers:
+            rows.append((f"{layer.name} ({type(layer).__name__})",
+                         str((None, *layer.output_shape)), f"{layer.n_params:,}"))
+        w0 = max(28, *(len(r[0]) + 2 for r in rows))
+        w1 = max(22, *(len(r[1]) + 2 for r in rows))
+        width = w0 + w1 + 10
+        lines = [f'Model: "{self.name}"', "_" * width,
+                 f"{rows[0][0]:<{w0}}{rows[0][1]:<{w1}}{rows[0][2]:>10}", "=" * width]
+        for r in rows[1:]:
+            lines.append(f"{r[0]:<{w0}}{r[1]:<{w1}}{r[2]:>10}")
+        lines += ["=" * width, f"Total params: {self.n_params:,}",
+                  f"Input shape: {(None, *self.input_shape)}   dtype: {self.dtype.name}",
+                  "_" * width]
+        text = "\n".join(lines)
+        if print_fn is not None:
+            print_fn(text)
+        return text
+
+    def save(self, path) -> None:
+        """Write the model to one file (zip of JSON + ``.npy`` arrays; never a pickle)."""
+        from glassnet.models.serialization import save_model
+
+        save_model(self, path)
+
+    def __repr__(self) -> str:
+        inner = ", ".join(repr(layer) for layer in self.layers)
+        return f"Sequential([{inner}])"
