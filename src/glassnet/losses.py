@@ -26,10 +26,11 @@ def bce_with_logits(z: np.ndarray, y: np.ndarray) -> float:
 
     Notes
     -----
-    ``−[y log σ(z) + (1 − y) log(1 − σ(z))] = max(z, 0) − z·y + log(1 + e^−|z|)``,
-    the form that never overflows.
+    ``−[y log σ(z) + (1 − y) log(1 − σ(z))] = log(1 + e^z) − z·y``, with ``log(1 + e^z)``
+    computed by ``np.logaddexp(0, z)``, which never overflows.
     """
-    per = np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))
+    per = np.logaddexp(0.0, z)                  # (m, 1) softplus
+    per -= z * y
     return float(per.mean())
 
 

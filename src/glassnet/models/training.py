@@ -144,7 +144,7 @@ def fit(model, X: Any, y: Any, epochs: int = 1, batch_size: int | None = None,
     xbuf = np.empty((batch_size, *X.shape[1:]), X.dtype)
     ybuf = np.empty((batch_size, *y.shape[1:]), y.dtype)
     params, grads = model._flat_params, model._flat_grads
-    backup = np.empty_like(params)
+    backup = np.empty_like(params)      # weights at the start of the epoch
     metric_names = model.metrics
     model.stop_training = False
     epoch_logs: dict[str, float] = {}
@@ -157,6 +157,7 @@ def fit(model, X: Any, y: Any, epochs: int = 1, batch_size: int | None = None,
             for epoch in range(initial_epoch, epochs):
                 for cb in all_cbs:
                     cb.on_epoch_begin(epoch)
+                np.copyto(backup, params)
                 for i, layer in dropouts:
                     layer.rng = np.random.default_rng([seed, epoch, i + 1])
                 order = (np.random.default_rng([seed, epoch]).permutation(n)
@@ -191,15 +192,7 @@ def fit(model, X: Any, y: Any, epochs: int = 1, batch_size: int | None = None,
                             f"{what} became non-finite (loss={loss}). The weights of the last "
                             f"finite step were kept. Try a lower learning rate (lr="
                             f"{model.optimizer.lr}), standardise the inputs, or check the data.")
-                    np.copyto(backup, params)
                     model.optimizer.step([params], [grads])
-                    if not _finite(params):
-                        params[...] = backup
-                        raise DivergenceError(
-                            f"training diverged at epoch {epoch + 1}, step {model.step}: the "
-                            f"update made a weight non-finite. The weights of the last finite "
-                            f"step were restored. Try a lower learning rate (lr="
-                            f"{model.optimizer.lr}).")
                     model.step += 1
 
                     loss_sum += loss * m
@@ -225,6 +218,14 @@ def fit(model, X: Any, y: Any, epochs: int = 1, batch_size: int | None = None,
                             f"training interrupted at epoch {epoch + 1}, step {model.step}; the "
                             "model keeps the weights of the last completed step")
 
+                if not _finite(params):
+                    # Finite gradients keep each update bounded by lr times a constant, so this
+                    # only happens when weights overflow; go back to the last finite weights.
+                    params[...] = backup
+                    raise DivergenceError(
+                        f"training diverged in epoch {epoch + 1}: a weight overflowed to a "
+                        f"non-finite value. The weights from the start of the epoch were "
+                        f"restored. Try a lower learning rate (lr={model.optimizer.lr}).")
                 epoch_logs = {"loss": loss_sum / seen}
                 epoch_logs.update({k: s / seen
                                    for k, s in zip(metric_names, metric_sums, strict=True)})

@@ -1,0 +1,272 @@
+"""glassnet against PyTorch eager, scikit-learn and the posts' NumPy loop, in one process.
+
+Usage::
+
+    python benchmarks/bench.py toy mlp_adam mlp_sgd cnn sklearn   # the workloads of BENCHMARKS.md
+    python benchmarks/bench.py all --json results.json
+    python benchmarks/bench.py all --tiny                          # seconds: keeps the script working
+
+Runners are interleaved epoch by epoch (A B A B ...) so that drift of the machine hits all of
+them alike; the table reports the median seconds per epoch (per whole loop for ``toy``), each
+peer's time over glassnet's ("ratio" = glassnet / peer, lower is better for glassnet), the accuracy
+reached, the memory that one glassnet epoch allocates on top of the data (tracemalloc), and
+glassnet's achieved GFLOP/s against a measured float32 GEMM peak of this machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+import tracemalloc
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import glassnet as gn  # noqa: E402
+from peers import PlainNumpyToy, SklearnRunner, TorchRunner  # noqa: E402
+
+
+# ----------------------------------------------------------------------------- glassnet runner
+class GlassnetRunner:
+    def __init__(self, layers, X, y, loss, optimizer, batch_size, dtype=np.float32,
+                 iterations=None, seed=0):
+        self.model = gn.Sequential(layers, seed=seed, dtype=dtype)
+        self.model.compile(loss=loss, optimizer=optimizer)
+        self.X, self.y = X, y
+        self.batch_size, self.iterations = batch_size, iterations
+
+    def epoch(self):
+        m = self.model
+        if self.iterations is not None:
+            m.fit(self.X, self.y, epochs=self.iterations, batch_size=None, verbose=0)
+            m.epoch = 0
+            return
+        m.fit(self.X, self.y, epochs=m.epoch + 1, initial_epoch=m.epoch,
+              batch_size=self.batch_size, verbose=0, seed=0)
+
+    def accuracy(self, X, y):
+        p = self.model.predict(X)
+        pred = (p[:, 0] > 0.5).astype(int) if p.shape[1] == 1 else p.argmax(1)
+        return float((pred == y).mean())
+
+
+class GlassnetSklearnRunner(GlassnetRunner):
+    """``glassnet.sklearn.MLPClassifier``, one epoch per ``partial_fit``."""
+
+    def __init__(self, X, y, hidden, batch_size, lr):
+        from glassnet.sklearn import MLPClassifier
+
+        self.clf = MLPClassifier(hidden_layer_sizes=hidden, activation="relu", optimizer="adam",
+                                 learning_rate_init=lr, batch_size=batch_size, alpha=0.0,
+                                 random_state=0)
+        self.X, self.y, self.classes = X, y, np.unique(y)
+
+    def epoch(self):
+        self.clf.partial_fit(self.X, self.y, classes=self.classes)
+
+    def accuracy(self, X, y):
+        return float((self.clf.predict(X) == y).mean())
+
+
+# ----------------------------------------------------------------------------- helpers
+def gemm_peak(n: int = 2048, repeats: int = 5) -> float:
+    """Measured float32 GEMM GFLOP/s of NumPy's BLAS on this machine (best of ``repeats``)."""
+    a = np.random.default_rng(0).random((n, n), dtype=np.float32)
+    b = a.copy()
+    a @ b
+    best = min(_timed(lambda: a @ b) for _ in range(repeats))
+    return 2 * n ** 3 / best / 1e9
+
+
+def _timed(fn) -> float:
+    t = time.perf_counter()
+    fn()
+    return time.perf_counter() - t
+
+
+def mlp_flops(sizes: list[int], n: int) -> float:
+    """FLOPs of forward + backward of a dense net over n samples (GEMMs only)."""
+    total = 0.0
+    for i, (a, b) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
+        total += 2 * n * a * b * (2 if i == 0 else 3)   # forward, dW, and dX except layer 0
+    return total
+
+
+def glassnet_memory(runner: GlassnetRunner) -> float:
+    """MiB that one more glassnet epoch allocates at its peak (NumPy allocations are traced)."""
+    tracemalloc.start()
+    tracemalloc.reset_peak()
+    base = tracemalloc.get_traced_memory()[0]
+    runner.epoch()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return (peak - base) / 2 ** 20
+
+
+def mnist(n_train: int | None = None):
+    (Xtr, ytr), _, (Xte, yte) = gn.datasets.load_mnist()
+    if n_train is not None:
+        Xtr, ytr = Xtr[:n_train], ytr[:n_train]
+    return np.ascontiguousarray(Xtr), ytr, Xte, yte
+
+
+# ----------------------------------------------------------------------------- workloads
+def workload_toy(tiny: bool):
+    X, y = gn.datasets.make_flower(400, seed=1)
+    its = 200 if tiny else 10_000
+    L = gn.layers
+    runners = {
+        "glassnet": GlassnetRunner(
+            [L.Dense(40, "tanh", kernel_initializer="small_normal"),
+             L.Dense(1, "sigmoid", kernel_initializer="small_normal")],
+            X, y, "binary_crossentropy", gn.optimizers.SGD(lr=1.2), None, np.float64, its),
+        "pytorch": TorchRunner(
+            lambda t: t.nn.Sequential(t.nn.Linear(2, 40), t.nn.Tanh(), t.nn.Linear(40, 1)),
+            X, y, "bce", "sgd", 1.2, None, np.float64, iterations=its),
+        "sklearn": SklearnRunner(X, y, (40,), "tanh", "sgd", 1.2, 400, iterations=its),
+        "numpy loop": PlainNumpyToy(X, y, iterations=its),
+    }
+    return runners, (X, y), None, "s per 10 000-step loop" if not tiny else "s per loop"
+
+
+def workload_mlp_adam(tiny: bool, with_sklearn_wrapper: bool = False):
+    Xtr, ytr, Xte, yte = mnist(2000 if tiny else None)
+    L = gn.layers
+    runners = {
+        "glassnet": GlassnetRunner(
+            [L.Dense(256, "relu", kernel_initializer="he_uniform"),
+             L.Dense(128, "relu", kernel_initializer="he_uniform"), L.Dense(10, "softmax")],
+            Xtr, ytr, "categorical_crossentropy", gn.optimizers.Adam(1e-3), 128),
+        "pytorch": TorchRunner(
+            lambda t: t.nn.Sequential(t.nn.Linear(784, 256), t.nn.ReLU(), t.nn.Linear(256, 128),
+                                      t.nn.ReLU(), t.nn.Linear(128, 10)),
+            Xtr, ytr, "ce", "adam", 1e-3, 128, np.float32),
+        "sklearn": SklearnRunner(Xtr, ytr, (256, 128), "relu", "adam", 1e-3, 128),
+    }
+    if with_sklearn_wrapper:
+        runners["glassnet.sklearn"] = GlassnetSklearnRunner(Xtr, ytr, (256, 128), 128, 1e-3)
+    flops = mlp_flops([784, 256, 128, 10], len(Xtr))
+    return runners, (Xte, yte), flops, "s/epoch"
+
+
+def workload_mlp_sgd(tiny: bool):
+    Xtr, ytr, Xte, yte = mnist(2000 if tiny else None)
+    L = gn.layers
+    runners = {
+        "glassnet": GlassnetRunner(
+            [L.Dense(30, "sigmoid", kernel_initializer="normal"), L.Dense(10, "softmax")],
+            Xtr, ytr, "categorical_crossentropy", gn.optimizers.SGD(lr=0.5), 10),
+        "pytorch": TorchRunner(
+            lambda t: t.nn.Sequential(t.nn.Linear(784, 30), t.nn.Sigmoid(), t.nn.Linear(30, 10)),
+            Xtr, ytr, "ce", "sgd", 0.5, 10, np.float32),
+        "sklearn": SklearnRunner(Xtr, ytr, (30,), "logistic", "sgd", 0.5, 10),
+    }
+    return runners, (Xte, yte), mlp_flops([784, 30, 10], len(Xtr)), "s/epoch"
+
+
+def workload_cnn(tiny: bool):
+    (Xtr, ytr), _, (Xte, yte) = gn.datasets.load_mnist(flatten=False)
+    n = 500 if tiny else 10_000
+    Xtr, ytr = np.ascontiguousarray(Xtr[:n]), ytr[:n]
+    L = gn.layers
+    runners = {
+        "glassnet": GlassnetRunner(
+            [L.Conv2D(8, 3, padding="same", activation="relu"), L.MaxPool2D(2),
+             L.Conv2D(16, 3, padding="same", activation="relu"), L.MaxPool2D(2),
+             L.Flatten(), L.Dense(10, "softmax")],
+            Xtr, ytr, "categorical_crossentropy", gn.optimizers.Adam(1e-3), 64),
+        "pytorch": TorchRunner(
+            lambda t: t.nn.Sequential(
+                t.nn.Conv2d(1, 8, 3, padding=1), t.nn.ReLU(), t.nn.MaxPool2d(2),
+                t.nn.Conv2d(8, 16, 3, padding=1), t.nn.ReLU(), t.nn.MaxPool2d(2),
+                t.nn.Flatten(), t.nn.Linear(16 * 7 * 7, 10)),
+            Xtr, ytr, "ce", "adam", 1e-3, 64, np.float32),
+    }
+    return runners, (Xte, yte), None, "s/epoch on 10k"
+
+
+WORKLOADS = {
+    "toy": workload_toy,
+    "mlp_adam": workload_mlp_adam,
+    "mlp_sgd": workload_mlp_sgd,
+    "cnn": workload_cnn,
+    "sklearn": lambda tiny: workload_mlp_adam(tiny, with_sklearn_wrapper=True),
+}
+
+
+def run(name: str, epochs: int, tiny: bool, peak: float) -> dict:
+    runners, (Xte, yte), flops, unit = WORKLOADS[name](tiny)
+    if name == "sklearn":                   # the wrapper row: compare the two MLPClassifiers
+        runners = {k: runners[k] for k in ("glassnet.sklearn", "sklearn")}
+    times: dict[str, list[float]] = {k: [] for k in runners}
+    for _ in range(epochs):
+        for key, r in runners.items():      # interleaved: A B C A B C ...
+            times[key].append(_timed(r.epoch))
+    result = {"workload": name, "unit": unit, "epochs": epochs, "runners": {}}
+    ref = "glassnet.sklearn" if name == "sklearn" else "glassnet"
+    ref_median = statistics.median(times[ref])
+    for key, r in runners.items():
+        med = statistics.median(times[key])
+        entry = {"median_s": med, "times_s": times[key], "accuracy": r.accuracy(Xte, yte),
+                 "ratio_glassnet_over_this": ref_median / med}
+        if key == "glassnet" and flops is not None:
+            entry["gflops"] = flops / med / 1e9
+            entry["fraction_of_gemm_peak"] = flops / med / 1e9 / peak
+        result["runners"][key] = entry
+    if "glassnet" in runners and name != "toy":
+        result["runners"]["glassnet"]["epoch_alloc_mib"] = glassnet_memory(runners["glassnet"])
+    return result
+
+
+def print_table(results: list[dict], peak: float) -> None:
+    print(f"\nmachine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+          f"NumPy {np.__version__}, float32 GEMM peak {peak:.0f} GFLOP/s")
+    head = f"{'workload':<10} {'runner':<17} {'median':>9} {'glassnet/peer':>14} {'accuracy':>9}  extra"
+    print(head)
+    print("-" * len(head))
+    for res in results:
+        for key, e in res["runners"].items():
+            extra = []
+            if "gflops" in e:
+                extra.append(f"{e['gflops']:.0f} GFLOP/s ({100 * e['fraction_of_gemm_peak']:.0f}% "
+                             "of peak)")
+            if "epoch_alloc_mib" in e:
+                extra.append(f"+{e['epoch_alloc_mib']:.0f} MiB/epoch")
+            ratio = "" if key.startswith("glassnet") else f"{e['ratio_glassnet_over_this']:.2f}"
+            print(f"{res['workload']:<10} {key:<17} {e['median_s']:>8.3f}s {ratio:>14} "
+                  f"{100 * e['accuracy']:>8.2f}%  {'; '.join(extra)}")
+        print(f"{'':<10} ({res['unit']}, median of {res['epochs']})")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("workloads", nargs="+", help=f"any of {', '.join(WORKLOADS)} or all")
+    parser.add_argument("--epochs", type=int, default=None,
+                        help="epochs (toy: loops) per runner; default 5 (toy 3)")
+    parser.add_argument("--tiny", action="store_true", help="tiny sizes, to test the script")
+    parser.add_argument("--json", help="also write the results to this JSON file")
+    args = parser.parse_args(argv)
+    names = list(WORKLOADS) if args.workloads == ["all"] else args.workloads
+    for n in names:
+        if n not in WORKLOADS:
+            parser.error(f"unknown workload {n!r}; choose from {', '.join(WORKLOADS)} or all")
+    peak = gemm_peak(512 if args.tiny else 2048)
+    results = []
+    for n in names:
+        epochs = args.epochs or (1 if args.tiny else (3 if n == "toy" else 5))
+        results.append(run(n, epochs, args.tiny, peak))
+    print_table(results, peak)
+    if args.json:
+        with open(args.json, "w") as fh:
+            json.dump({"gemm_peak_gflops": peak, "results": results}, fh, indent=1)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
