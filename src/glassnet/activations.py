@@ -88,12 +88,16 @@ def log_sigmoid(z: np.ndarray) -> np.ndarray:
 
 def sigmoid_backward(grad: np.ndarray, a: np.ndarray) -> np.ndarray:
     """dL/dz for sigmoid: ``grad * a * (1 - a)``."""
-    return grad * a * (1.0 - a)
+    d = np.subtract(1.0, a)                       # 1 − a -> a(1 − a) -> grad·a(1 − a)
+    d *= a
+    return np.multiply(grad, d, out=d)
 
 
 def tanh_backward(grad: np.ndarray, a: np.ndarray) -> np.ndarray:
     """dL/dz for tanh: ``grad * (1 - a**2)``."""
-    return grad * (1.0 - a * a)
+    d = np.multiply(a, a)                         # a² -> 1 − a² -> grad·(1 − a²), one buffer
+    np.subtract(1.0, d, out=d)
+    return np.multiply(grad, d, out=d)
 
 
 def relu_backward(grad: np.ndarray, a: np.ndarray) -> np.ndarray:

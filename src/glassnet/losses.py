@@ -31,7 +31,7 @@ def bce_with_logits(z: np.ndarray, y: np.ndarray) -> float:
     """
     per = np.logaddexp(0.0, z)                  # (m, 1) softplus
     per -= z * y
-    return float(per.mean())
+    return float(np.add.reduce(per, axis=None)) / per.size
 
 
 def cce_with_logits(z: np.ndarray, y: np.ndarray) -> float:

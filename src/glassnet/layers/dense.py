@@ -51,6 +51,8 @@ def dense_backward(x: np.ndarray, W: np.ndarray, dz: np.ndarray, dW: np.ndarray,
     np.sum(dz, axis=0, out=db)                    # (n_out,)
     if not need_dx:
         return None
+    if dz.shape[1] == 1:                          # NumPy's matmul has no BLAS path for an
+        return np.dot(dz, W.T)                    # inner dimension of 1; np.dot has
     return dz @ W.T                               # (m, n_out) @ (n_out, n_in) -> (m, n_in)
 
 

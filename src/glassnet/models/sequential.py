@@ -76,6 +76,7 @@ class Sequential:
         self._flat_params: np.ndarray | None = None
         self._flat_grads: np.ndarray | None = None
         self._first_trainable = 0
+        self._penalized: list[Layer] = []
 
     # ------------------------------------------------------------------ structure
     def add(self, layer: Layer) -> None:
@@ -103,6 +104,8 @@ class Sequential:
             layer.build(shape, rng=rng, dtype=self.dtype)
             shape = layer.output_shape
         self._pack_parameters()
+        self._penalized = [lay for lay in self.layers
+                           if getattr(lay, "l1", 0.0) or getattr(lay, "l2", 0.0)]
         self._first_trainable = next((i for i, lay in enumerate(self.layers) if lay.params),
                                      len(self.layers))
         for i, layer in enumerate(self.layers):
@@ -234,7 +237,10 @@ class Sequential:
             grad = layer.backward(grad)
 
     def _penalty(self) -> float:
-        return float(sum(layer.penalty() for layer in self.layers))
+        total = 0.0
+        for layer in self._penalized:
+            total += layer.penalty()
+        return total
 
     def compute_gradients(self, X: Any, y: Any, training: bool = True) -> float:
         """Forward, loss and backward on ``(X, y)``: fill every layer's ``grads``, no update.
