@@ -116,7 +116,7 @@ class EarlyStopping(Callback):
                 self.best_weights = self.model.get_weights()
             return
         self.wait += 1
-        if self.wait > self.patience:
+        if self.wait >= max(self.patience, 1):
             self.stopped_epoch = epoch
             self.model.stop_training = True
 
@@ -231,6 +231,3 @@ class LearningRateScheduler(Callback):
         lr = check_number(self.schedule(epoch, opt.lr), "schedule(epoch, lr)", low=0.0,
                           low_inclusive=False)
         opt.lr = lr
-
-    def on_epoch_end(self, epoch, logs):
-        logs["lr"] = self.model.optimizer.lr

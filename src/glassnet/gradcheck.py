@@ -52,11 +52,13 @@ def gradcheck(model, X: Any, y: Any, eps: float = 1e-6, max_entries: int | None 
     X64 = X.astype(np.float64)
 
     m64.compute_gradients(X64, y, training=False)
+    # Copy now: the grads are views of one buffer that each finite difference overwrites.
+    backprop = [{k: g.ravel().copy() for k, g in layer.grads.items()} for layer in m64.layers]
     rng = np.random.default_rng(seed)
     worst = 0.0
-    for layer in m64.layers:
+    for layer, layer_bp in zip(m64.layers, backprop, strict=True):
         for key, p in layer.params.items():
-            g_bp = layer.grads[key].ravel().copy()
+            g_bp = layer_bp[key]
             flat = p.reshape(-1)
             idx = np.arange(flat.size)
             if max_entries is not None and flat.size > max_entries:

@@ -271,6 +271,8 @@ class Sequential:
         """Loss (with penalties) and the compiled metrics on ``(X, y)``."""
         self._require_built("evaluate")
         X, y = self._check_Xy(X, y)
+        if batch_size is not None:
+            batch_size = check_int(batch_size, "batch_size", low=1)
         return self._evaluate_checked(X, y, batch_size)
 
     def _evaluate_checked(self, X, y, batch_size=None) -> dict[str, float]:
@@ -301,6 +303,13 @@ class Sequential:
         return fit(self, X, y, epochs=epochs, batch_size=batch_size,
                    validation_data=validation_data, shuffle=shuffle, seed=seed,
                    initial_epoch=initial_epoch, verbose=verbose, callbacks=callbacks)
+
+    def __setstate__(self, state: dict) -> None:
+        # A copy (pickle, copy.deepcopy, sklearn.clone of a fitted estimator) gets separate
+        # arrays per layer; pack them into one buffer again so the optimizer updates the layers.
+        self.__dict__.update(state)
+        if self.built:
+            self._pack_parameters()
 
     # ------------------------------------------------------------------ reporting, files
     def summary(self, print_fn=print) -> str:

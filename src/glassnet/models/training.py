@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from glassnet._validation import check_int, check_seed
-from glassnet.callbacks import Callback, History
+from glassnet.callbacks import Callback, History, LearningRateScheduler
 from glassnet.errors import DivergenceError
 from glassnet.layers.dropout import Dropout
 from glassnet.models import _metrics
@@ -137,6 +137,7 @@ def fit(model, X: Any, y: Any, epochs: int = 1, batch_size: int | None = None,
         cb.set_model(model)
     batch_begin = [cb for cb in all_cbs if cb._overrides("on_train_batch_begin")]
     batch_end = [cb for cb in all_cbs if cb._overrides("on_train_batch_end")]
+    log_lr = any(isinstance(cb, LearningRateScheduler) for cb in callbacks)
     dropouts = [(i, layer) for i, layer in enumerate(model.layers) if isinstance(layer, Dropout)]
 
     n_batches = math.ceil(n / batch_size)
@@ -153,7 +154,9 @@ def fit(model, X: Any, y: Any, epochs: int = 1, batch_size: int | None = None,
         cb.on_train_begin({})
     bar = None
     try:
-        with _InterruptGuard() as guard:
+        # Overflow on the way to a divergence is reported as DivergenceError, not as warnings.
+        with _InterruptGuard() as guard, np.errstate(over="ignore", invalid="ignore",
+                                                     divide="ignore"):
             for epoch in range(initial_epoch, epochs):
                 for cb in all_cbs:
                     cb.on_epoch_begin(epoch)
@@ -187,11 +190,15 @@ def fit(model, X: Any, y: Any, epochs: int = 1, batch_size: int | None = None,
                     loss += model._penalty()
                     if not (math.isfinite(loss) and _finite(grads)):
                         what = "loss" if not math.isfinite(loss) else "gradient"
+                        kept = "the weights of the last finite step were kept"
+                        if not _finite(params):       # a weight had overflowed in the update
+                            params[...] = backup
+                            kept = "the weights from the start of the epoch were restored"
                         raise DivergenceError(
                             f"training diverged at epoch {epoch + 1}, step {model.step}: the "
-                            f"{what} became non-finite (loss={loss}). The weights of the last "
-                            f"finite step were kept. Try a lower learning rate (lr="
-                            f"{model.optimizer.lr}), standardise the inputs, or check the data.")
+                            f"{what} became non-finite (loss={loss}); {kept}. Try a lower "
+                            f"learning rate (lr={model.optimizer.lr}), standardise the inputs, "
+                            "or check the data.")
                     model.optimizer.step([params], [grads])
                     model.step += 1
 
@@ -232,6 +239,8 @@ def fit(model, X: Any, y: Any, epochs: int = 1, batch_size: int | None = None,
                 if validation_data is not None:
                     val = model._evaluate_checked(Xv, yv)
                     epoch_logs.update({f"val_{k}": v for k, v in val.items()})
+                if log_lr:
+                    epoch_logs["lr"] = model.optimizer.lr
                 model.epoch = epoch + 1
                 if bar is not None:
                     bar.set_postfix({k: f"{v:.4f}" for k, v in epoch_logs.items()},
