@@ -27,6 +27,10 @@ class PlainNumpyToy:
         self.lr, self.iterations = lr, iterations
 
     def epoch(self):
+        with np.errstate(all="ignore"):       # the posts' log(A2) overflows once A2 saturates
+            self._loop()
+
+    def _loop(self):
         X, Y, m = self.X, self.Y, self.X.shape[1]
         W1, b1, W2, b2, lr = self.W1, self.b1, self.W2, self.b2, self.lr
         for _ in range(self.iterations):
@@ -103,22 +107,27 @@ class TorchRunner:
 
 # ----------------------------------------------------------------------------- scikit-learn
 class SklearnRunner:
-    """scikit-learn's MLPClassifier, one epoch per ``fit`` call (``warm_start``, ``max_iter=1``)."""
+    """scikit-learn's MLPClassifier: ``partial_fit`` per epoch (keeps the optimizer's state), or
+    one ``fit`` of ``iterations`` full-batch steps for the toy loop."""
 
-    def __init__(self, X, y, hidden, activation, solver, lr, batch_size, iterations=1, seed=0):
+    def __init__(self, X, y, hidden, activation, solver, lr, batch_size, iterations=None, seed=0):
         from sklearn.neural_network import MLPClassifier
 
         self.clf = MLPClassifier(hidden_layer_sizes=hidden, activation=activation, solver=solver,
                                  learning_rate_init=lr, batch_size=batch_size, alpha=0.0,
-                                 momentum=0.0, nesterovs_momentum=False, max_iter=iterations,
-                                 shuffle=True, tol=0.0, n_iter_no_change=10**9, warm_start=True,
-                                 random_state=seed)
-        self.X, self.y = X, y
+                                 momentum=0.0, nesterovs_momentum=False,
+                                 max_iter=iterations or 1, shuffle=True, tol=0.0,
+                                 n_iter_no_change=10**9, random_state=seed)
+        self.X, self.y, self.iterations = X, y, iterations
+        self.classes = np.unique(y)
 
     def epoch(self):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            self.clf.fit(self.X, self.y)
+            if self.iterations is None:
+                self.clf.partial_fit(self.X, self.y, classes=self.classes)
+            else:
+                self.clf.fit(self.X, self.y)
 
     def accuracy(self, X, y):
         return float((self.clf.predict(X) == y).mean())

@@ -102,7 +102,7 @@ def tanh_backward(grad: np.ndarray, a: np.ndarray) -> np.ndarray:
 
 def relu_backward(grad: np.ndarray, a: np.ndarray) -> np.ndarray:
     """dL/dz for ReLU: the gradient where the unit was active, 0 elsewhere."""
-    return np.where(a > 0, grad, 0).astype(grad.dtype, copy=False)
+    return np.multiply(grad, a > 0)               # bool mask: 1 where active, 0 elsewhere
 
 
 def leaky_relu_backward(grad: np.ndarray, a: np.ndarray, alpha: float = 0.01) -> np.ndarray:

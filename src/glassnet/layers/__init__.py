@@ -2,12 +2,15 @@
 
 from glassnet.layers.activation import Activation
 from glassnet.layers.base import Layer
+from glassnet.layers.conv import Conv2D
 from glassnet.layers.dense import Dense
 from glassnet.layers.dropout import Dropout
 from glassnet.layers.flatten import Flatten
+from glassnet.layers.pooling import AvgPool2D, MaxPool2D
 
 _REGISTRY: dict[str, type[Layer]] = {
-    cls.__name__: cls for cls in (Dense, Activation, Dropout, Flatten)
+    cls.__name__: cls
+    for cls in (Dense, Activation, Dropout, Flatten, Conv2D, MaxPool2D, AvgPool2D)
 }
 
 
@@ -26,4 +29,5 @@ def get_class(name: str) -> type[Layer]:
     return _REGISTRY[name]
 
 
-__all__ = ["Layer", "Dense", "Activation", "Dropout", "Flatten", "register", "get_class"]
+__all__ = ["Layer", "Dense", "Activation", "Dropout", "Flatten", "Conv2D", "MaxPool2D",
+           "AvgPool2D", "register", "get_class"]

@@ -1,0 +1,197 @@
+"""2-D convolution layer: ``A = g(W ⋆ X + b)`` on NCHW image batches."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from glassnet import activations, initializers
+from glassnet._validation import check_choice, check_int, check_number
+from glassnet.conv.ops import (
+    PADDINGS,
+    as_image_batch,
+    as_pair,
+    conv2d_backward,
+    conv2d_forward,
+    conv_geometry,
+    im2col,
+    inference_chunk,
+    pad_images,
+    pair_to_config,
+)
+from glassnet.layers.base import Layer
+
+
+def check_build_dtype(dtype: Any) -> np.dtype:
+    """The dtype a layer computes in: float32 or float64."""
+    dt = np.dtype(dtype)
+    if dt not in (np.float32, np.float64):
+        raise TypeError(f"dtype must be float32 or float64, got {dt}")
+    return dt
+
+
+def check_image_shape(input_shape: tuple[int, ...], who: str) -> tuple[int, int, int]:
+    """Check a per-sample shape ``(channels, height, width)``."""
+    shape = tuple(int(s) for s in input_shape)
+    if len(shape) != 3:
+        hint = ""
+        if len(shape) == 2:
+            hint = (f"; for single-channel images add the channel axis: reshape (n, {shape[0]}, "
+                    f"{shape[1]}) to (n, 1, {shape[0]}, {shape[1]})")
+        raise ValueError(f"{who} expects per-sample input shape (channels, height, width), "
+                         f"got {shape}{hint}")
+    return shape  # type: ignore[return-value]
+
+
+class Conv2D(Layer):
+    """2-D convolution (cross-correlation) with ``filters`` learned kernels and a fused activation.
+
+    Parameters
+    ----------
+    filters : int
+        Number of kernels, i.e. output channels ``F``.
+    kernel_size : int or (int, int)
+        ``(kh, kw)``.
+    stride : int or (int, int)
+        Step between receptive fields.
+    padding : {"valid", "same"}
+        ``"valid"``: no padding. ``"same"``: zero padding so that ``out = ceil(in / stride)``
+        (TensorFlow/Keras rule; for stride 1, ``(k−1)//2`` before and the rest after, which for
+        odd ``k`` is PyTorch's ``padding=k//2``).
+    activation : str or None
+        One of ``glassnet.activations.names()``; None means linear. It is applied at every
+        position across channels (this matters for ``"softmax"`` only: per pixel over filters).
+    kernel_initializer : str
+        One of ``glassnet.initializers.names()``, with ``fan_in = C·kh·kw`` and
+        ``fan_out = F·kh·kw``; biases start at zero.
+    l1, l2 : float
+        Penalties ``l1·Σ|W| + l2·ΣW²`` added to the loss (biases are not penalised).
+
+    Shapes
+    ------
+    input ``(n, C, H, W)`` → output ``(n, F, Ho, Wo)``; ``W: (F, C, kh, kw)``, ``b: (F,)``.
+
+    Notes
+    -----
+    ``z[n, f, p, q] = b[f] + Σ_{c,i,j} W[f, c, i, j] · x_pad[n, c, p·sh + i, q·sw + j]``, computed
+    with im2col and one matrix product (see :mod:`glassnet.conv.ops`); ``a = activation(z)``.
+    In training mode the im2col matrix is kept for the backward pass; at inference the batch is
+    processed in chunks to bound memory, and a later ``backward`` rebuilds it from the input.
+    """
+
+    def __init__(self, filters: int, kernel_size: int | tuple[int, int], stride: int | tuple = 1,
+                 padding: str = "valid", activation: str | None = None,
+                 kernel_initializer: str = "glorot_uniform", l1: float = 0.0, l2: float = 0.0,
+                 name: str | None = None) -> None:
+        super().__init__(name)
+        self.filters = check_int(filters, "filters", low=1)
+        self.kernel_size = as_pair(kernel_size, "kernel_size")
+        self.stride = as_pair(stride, "stride")
+        self.padding = check_choice(padding, "padding", PADDINGS)
+        self.activation = activations.get(activation)
+        initializers.get(kernel_initializer)          # validate the name now
+        self.kernel_initializer = kernel_initializer
+        self.l1 = check_number(l1, "l1", low=0.0)
+        self.l2 = check_number(l2, "l2", low=0.0)
+        self.fused_head = False      # set by the model when the loss supplies dL/dz directly
+        self.need_input_grad = True  # the model turns it off for the first layer
+        self.logits: np.ndarray | None = None
+        self._cols: np.ndarray | None = None
+
+    @property
+    def _who(self) -> str:
+        return f"{type(self).__name__} layer {self.name!r}"
+
+    def build(self, input_shape, rng=None, dtype=np.float32):
+        shape = check_image_shape(input_shape, self._who)
+        super().build(shape, rng, check_build_dtype(dtype))
+        rng = rng if rng is not None else np.random.default_rng()
+        c = shape[0]
+        kh, kw = self.kernel_size
+        init = initializers.get(self.kernel_initializer)
+        W = init((self.filters, c, kh, kw), c * kh * kw, self.filters * kh * kw, rng, self.dtype)
+        self.params = {"W": np.ascontiguousarray(W, dtype=self.dtype),
+                       "b": np.zeros(self.filters, dtype=self.dtype)}
+        self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
+
+    def compute_output_shape(self, input_shape):
+        _, h, w = check_image_shape(input_shape, self._who)
+        (ho, wo), _ = conv_geometry((h, w), self.kernel_size, self.stride, self.padding)
+        return (self.filters, ho, wo)
+
+    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
+        x = as_image_batch(x, self._who, self.dtype if self.built else None)
+        self._ensure_built(x)
+        x = as_image_batch(x, self._who, self.dtype)
+        if x.shape[1] != self.input_shape[0]:
+            raise ValueError(f"{self._who} was built for inputs with {self.input_shape[0]} "
+                             f"channel(s), got x with {x.shape[1]} (shape {x.shape})")
+        (ho, wo), pads = conv_geometry(x.shape[2:], self.kernel_size, self.stride, self.padding)
+        W, f = self.params["W"], self.filters
+        chunk = None if training else inference_chunk(len(x), W[0].size * ho * wo)
+        cols_out = self._cols_buffer((W[0].size, len(x) * ho * wo)) if training else None
+        z, cols = conv2d_forward(x, W, self.params["b"], self.stride, pads, keep_cols=training,
+                                 chunk=chunk, cols_out=cols_out)        # (n, F, Ho, Wo)
+        z_pf = z.transpose(1, 0, 2, 3).reshape(f, -1).T                # (n·Ho·Wo, F), a view
+        if self.fused_head:
+            self.logits = z
+            a_pf = self.activation.forward(z_pf)
+        else:
+            a_pf = self.activation.forward(z_pf, out=z_pf)
+        self._cache = (x, cols, pads, a_pf)
+        return a_pf.T.reshape(f, len(x), ho, wo).transpose(1, 0, 2, 3)
+
+    def _cols_buffer(self, shape: tuple[int, int]) -> np.ndarray:
+        """The im2col buffer of the last training step, reused while the batch shape holds.
+
+        Only the backward pass of the same step reads it, so refilling it is safe.
+        """
+        if self._cols is None or self._cols.shape != shape or self._cols.dtype != self.dtype:
+            self._cols = np.empty(shape, dtype=self.dtype)
+        return self._cols
+
+    def backward(self, grad: np.ndarray) -> np.ndarray | None:
+        x, cols, pads, a_pf = self._cache
+        n, f = len(x), self.filters
+        expected = (n, f) + tuple(self.output_shape_for(x.shape))
+        if grad.shape != expected:
+            raise ValueError(f"{self._who}: grad must have the output's shape {expected}, "
+                             f"got {grad.shape}")
+        g_pf = grad.transpose(1, 0, 2, 3).reshape(f, -1).T              # (n·Ho·Wo, F)
+        if self.fused_head or self.activation.name == "linear":
+            dz_pf = g_pf                                                # dL/dz given directly
+        else:
+            dz_pf = self.activation.backward(g_pf, a_pf)
+        dz = dz_pf.T.reshape(expected[1:2] + (n,) + expected[2:]).transpose(1, 0, 2, 3)
+        W = self.params["W"]
+        if cols is None:                        # forward ran in inference mode: rebuild cols
+            cols = im2col(pad_images(x, pads), self.kernel_size, self.stride)
+        dx = conv2d_backward(dz, cols, W, x.shape, self.stride, pads, self.grads["W"],
+                             self.grads["b"], need_dx=self.need_input_grad)
+        if self.l1:
+            self.grads["W"] += self.l1 * np.sign(W)
+        if self.l2:
+            self.grads["W"] += (2.0 * self.l2) * W
+        return dx
+
+    def output_shape_for(self, x_shape: tuple[int, ...]) -> tuple[int, int]:
+        """Spatial output size ``(Ho, Wo)`` for a batch of shape ``x_shape``."""
+        (ho, wo), _ = conv_geometry(x_shape[2:], self.kernel_size, self.stride, self.padding)
+        return ho, wo
+
+    def penalty(self) -> float:
+        W = self.params["W"]
+        total = 0.0
+        if self.l1:
+            total += self.l1 * float(np.abs(W).sum())
+        if self.l2:
+            total += self.l2 * float(np.vdot(W, W))
+        return total
+
+    def get_config(self) -> dict[str, Any]:
+        return {"filters": self.filters, "kernel_size": pair_to_config(self.kernel_size),
+                "stride": pair_to_config(self.stride), "padding": self.padding,
+                "activation": self.activation.name,
+                "kernel_initializer": self.kernel_initializer, "l1": self.l1, "l2": self.l2,
+                "name": self.name}

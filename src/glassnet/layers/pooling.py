@@ -1,0 +1,131 @@
+"""Pooling layers: MaxPool2D and AvgPool2D on NCHW image batches (no parameters)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from glassnet._validation import check_choice
+from glassnet.conv.ops import PADDINGS, as_image_batch, as_pair, conv_geometry, pair_to_config
+from glassnet.conv.pool_ops import (
+    avg_pool_backward,
+    avg_pool_forward,
+    max_pool_backward,
+    max_pool_forward,
+)
+from glassnet.layers.base import Layer
+from glassnet.layers.conv import check_build_dtype, check_image_shape
+
+
+class _Pool2D(Layer):
+    """Shared arguments, shapes and checks of the 2-D pooling layers."""
+
+    def __init__(self, pool_size: int | tuple[int, int] = 2, stride: int | tuple | None = None,
+                 padding: str = "valid", name: str | None = None) -> None:
+        super().__init__(name)
+        self.pool_size = as_pair(pool_size, "pool_size")
+        self.stride = self.pool_size if stride is None else as_pair(stride, "stride")
+        self.padding = check_choice(padding, "padding", PADDINGS)
+
+    @property
+    def _who(self) -> str:
+        return f"{type(self).__name__} layer {self.name!r}"
+
+    def build(self, input_shape, rng=None, dtype=np.float32):
+        super().build(check_image_shape(input_shape, self._who), rng, check_build_dtype(dtype))
+
+    def _geometry(self, hw):
+        return conv_geometry(hw, self.pool_size, self.stride, self.padding, window="pool")
+
+    def compute_output_shape(self, input_shape):
+        c, h, w = check_image_shape(input_shape, self._who)
+        (ho, wo), _ = self._geometry((h, w))
+        return (c, ho, wo)
+
+    def _prepare(self, x: np.ndarray) -> tuple[np.ndarray, Any]:
+        x = as_image_batch(x, self._who, self.dtype if self.built else None)
+        self._ensure_built(x)
+        x = as_image_batch(x, self._who, self.dtype)
+        _, pads = self._geometry(x.shape[2:])
+        return x, pads
+
+    def _check_grad(self, grad: np.ndarray, x_shape: tuple[int, ...]) -> None:
+        (ho, wo), _ = self._geometry(x_shape[2:])
+        expected = (x_shape[0], x_shape[1], ho, wo)
+        if grad.shape != expected:
+            raise ValueError(f"{self._who}: grad must have the output's shape {expected}, "
+                             f"got {grad.shape}")
+
+    def get_config(self) -> dict[str, Any]:
+        return {"pool_size": pair_to_config(self.pool_size), "stride": pair_to_config(self.stride),
+                "padding": self.padding, "name": self.name}
+
+
+class MaxPool2D(_Pool2D):
+    """Maximum over ``pool_size`` windows, per channel.
+
+    Parameters
+    ----------
+    pool_size : int or (int, int)
+        Window ``(ph, pw)``.
+    stride : int or (int, int), optional
+        Step between windows; defaults to ``pool_size`` (non-overlapping windows).
+    padding : {"valid", "same"}
+        ``"same"`` pads with −inf (never a maximum) so that ``out = ceil(in / stride)``.
+
+    Shapes
+    ------
+    input ``(n, C, H, W)`` → output ``(n, C, Ho, Wo)``.
+
+    Notes
+    -----
+    The gradient of each output goes to the element that was its maximum. On ties it goes to
+    the *first* maximum in row-major window order (as PyTorch does), so exactly one element of
+    a window receives it. With overlapping windows (stride < pool_size) an element that is the
+    maximum of several windows receives the sum of their gradients.
+    """
+
+    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
+        x, pads = self._prepare(x)
+        out = max_pool_forward(x, self.pool_size, self.stride, pads)
+        self._cache = (x, out, pads)
+        return out
+
+    def backward(self, grad: np.ndarray) -> np.ndarray:
+        x, out, pads = self._cache
+        self._check_grad(grad, x.shape)
+        return max_pool_backward(grad, x, out, self.pool_size, self.stride, pads)
+
+
+class AvgPool2D(_Pool2D):
+    """Mean over ``pool_size`` windows, per channel.
+
+    Parameters
+    ----------
+    pool_size : int or (int, int)
+        Window ``(ph, pw)``.
+    stride : int or (int, int), optional
+        Step between windows; defaults to ``pool_size``.
+    padding : {"valid", "same"}
+        With ``"same"`` a window that overlaps the border averages its real cells only
+        (TensorFlow's rule; PyTorch's ``count_include_pad=False``).
+
+    Shapes
+    ------
+    input ``(n, C, H, W)`` → output ``(n, C, Ho, Wo)``.
+
+    Notes
+    -----
+    ``out = Σ_window x / count`` and each cell of a window receives ``grad / count``.
+    """
+
+    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
+        x, pads = self._prepare(x)
+        self._cache = (x.shape, pads)
+        return avg_pool_forward(x, self.pool_size, self.stride, pads)
+
+    def backward(self, grad: np.ndarray) -> np.ndarray:
+        x_shape, pads = self._cache
+        self._check_grad(grad, x_shape)
+        return avg_pool_backward(grad, x_shape, self.pool_size, self.stride, pads)
