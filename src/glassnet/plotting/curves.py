@@ -124,8 +124,9 @@ def _draw_quantity(ax: Any, name: str, hist: dict, epochs: list[int] | None,
             continue
         x = (np.asarray(epochs) + 1) if epochs is not None else np.arange(1, len(values) + 1)
         marker = "o" if len(values) <= 30 else None
-        ax.plot(x, values, style, color=color, label=label, marker=marker, markersize=3,
-                linewidth=1.8)
+        dense = len(values) > 200            # dashes on thousands of jittery points look like blobs
+        ax.plot(x, values, "-" if dense else style, color=color, label=label, marker=marker,
+                markersize=3, linewidth=1.2 if dense else 1.8, alpha=0.85 if dense else 1.0)
         if key.startswith("val_") and name != "lr":
             higher = any(s in name for s in _HIGHER_IS_BETTER)
             best = int(np.argmax(values) if higher else np.argmin(values))
