@@ -231,3 +231,22 @@ class LearningRateScheduler(Callback):
         lr = check_number(self.schedule(epoch, opt.lr), "schedule(epoch, lr)", low=0.0,
                           low_inclusive=False)
         opt.lr = lr
+
+
+def cosine_decay(initial_lr: float, epochs: int,
+                 final_lr: float = 0.0) -> Callable[[int, float], float]:
+    """A schedule for :class:`LearningRateScheduler` that falls from ``initial_lr`` along a cosine.
+
+    ``lr(e) = final_lr + (initial_lr − final_lr) · (1 + cos(π e / epochs)) / 2`` for epoch ``e``
+    (0-based), as Keras' ``CosineDecay`` per epoch.
+
+    Example: ``LearningRateScheduler(cosine_decay(1e-3, epochs=15))``.
+    """
+    initial_lr = check_number(initial_lr, "initial_lr", low=0.0, low_inclusive=False)
+    final_lr = check_number(final_lr, "final_lr", low=0.0)
+    epochs = check_int(epochs, "epochs", low=1)
+
+    def schedule(epoch: int, lr: float) -> float:
+        return final_lr + (initial_lr - final_lr) * 0.5 * (1.0 + math.cos(math.pi * epoch / epochs))
+
+    return schedule

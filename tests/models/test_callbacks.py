@@ -314,3 +314,20 @@ def test_learning_rate_scheduler_errors():
     with pytest.raises(ValueError, match=r"schedule\(epoch, lr\) must be > 0.0, got 0.0"):
         make_model().fit(X, y, epochs=2, verbose=0,
                          callbacks=[LearningRateScheduler(lambda epoch, lr: 0.0)])
+
+
+@pytest.mark.parametrize("final_lr", [0.0, 1e-5])
+def test_cosine_decay_falls_from_the_initial_to_the_final_rate(final_lr):
+    schedule = gn.callbacks.cosine_decay(1e-3, epochs=10, final_lr=final_lr)
+    rates = [schedule(e, 0.0) for e in range(11)]
+    assert rates[0] == pytest.approx(1e-3)
+    assert rates[5] == pytest.approx(final_lr + (1e-3 - final_lr) / 2)
+    assert rates[10] == pytest.approx(final_lr)
+    assert all(a > b for a, b in zip(rates, rates[1:]))
+
+
+def test_cosine_decay_checks_its_arguments():
+    with pytest.raises(ValueError, match="initial_lr must be > 0"):
+        gn.callbacks.cosine_decay(0.0, epochs=5)
+    with pytest.raises(ValueError, match="epochs must be >= 1"):
+        gn.callbacks.cosine_decay(1e-3, epochs=0)
