@@ -48,7 +48,7 @@ def dense_backward(x: np.ndarray, W: np.ndarray, dz: np.ndarray, dW: np.ndarray,
     000 and 002).
     """
     np.matmul(x.T, dz, out=dW)                    # (n_in, m) @ (m, n_out) -> (n_in, n_out)
-    np.sum(dz, axis=0, out=db)                    # (n_out,)
+    np.add.reduce(dz, axis=0, out=db)             # (n_out,)
     if not need_dx:
         return None
     if dz.shape[1] == 1:                          # NumPy's matmul has no BLAS path for an

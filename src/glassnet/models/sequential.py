@@ -227,7 +227,7 @@ class Sequential:
     def _loss_and_grad(self, a: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
         """Loss of outputs ``a`` and its gradient for the last layer (dZ when the head is fused)."""
         if self.fused_head:
-            loss = self.loss.value_from_logits(self.layers[-1].logits, y)
+            loss = self.loss.value_from_logits(self.layers[-1].logits, y, a)
             return loss, losses.head_gradient(a, y)
         return self.loss.value(a, y), self.loss.gradient(a, y)
 
@@ -283,7 +283,7 @@ class Sequential:
             xb, yb = X[i:i + chunk], y[i:i + chunk]
             a = self._forward(xb, training=False)
             if self.fused_head:
-                loss = self.loss.value_from_logits(self.layers[-1].logits, yb)
+                loss = self.loss.value_from_logits(self.layers[-1].logits, yb, a)
             else:
                 loss = self.loss.value(a, yb)
             loss_sum += loss * len(xb)

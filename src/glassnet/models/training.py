@@ -57,13 +57,12 @@ class _InterruptGuard:
         return False
 
 
-def _progress_bar(total: int, epoch: int, epochs: int, verbose: int):
-    if verbose != 1:
-        return None
+def _progress_bar(total: int, desc: str, unit: str):
+    """A tqdm bar that works in a terminal and in a notebook (``tqdm.auto``)."""
     from tqdm.auto import tqdm
 
-    return tqdm(total=total, desc=f"Epoch {epoch + 1}/{epochs}", unit="step", leave=True,
-                dynamic_ncols=True, mininterval=0.1)
+    return tqdm(total=total, desc=desc, unit=unit, leave=True, dynamic_ncols=True,
+                mininterval=0.1)
 
 
 def fit(model, X: Any, y: Any, epochs: int = 1, batch_size: int | None = None,
@@ -142,14 +141,19 @@ def fit(model, X: Any, y: Any, epochs: int = 1, batch_size: int | None = None,
 
     n_batches = math.ceil(n / batch_size)
     full_batch = batch_size == n
-    xbuf = np.empty((batch_size, *X.shape[1:]), X.dtype)
-    ybuf = np.empty((batch_size, *y.shape[1:]), y.dtype)
     params, grads = model._flat_params, model._flat_grads
     backup = np.empty_like(params)      # weights at the start of the epoch
     metric_names = model.metrics
     model.stop_training = False
     epoch_logs: dict[str, float] = {}
 
+    epoch_begin = [cb for cb in all_cbs if cb._overrides("on_epoch_begin")]
+    # verbose=1: one bar per epoch over its steps, or, for full-batch training (one step per
+    # epoch), a single bar over the epochs.
+    step_bars = verbose == 1 and n_batches > 1
+    epoch_bar = (_progress_bar(epochs - initial_epoch, "Training", "epoch")
+                 if verbose == 1 and n_batches == 1 else None)
+    epoch_refresh = time.monotonic()
     for cb in all_cbs:
         cb.on_train_begin({})
     bar = None
@@ -158,14 +162,15 @@ def fit(model, X: Any, y: Any, epochs: int = 1, batch_size: int | None = None,
         with _InterruptGuard() as guard, np.errstate(over="ignore", invalid="ignore",
                                                      divide="ignore"):
             for epoch in range(initial_epoch, epochs):
-                for cb in all_cbs:
+                for cb in epoch_begin:
                     cb.on_epoch_begin(epoch)
                 np.copyto(backup, params)
                 for i, layer in dropouts:
                     layer.rng = np.random.default_rng([seed, epoch, i + 1])
                 order = (np.random.default_rng([seed, epoch]).permutation(n)
                          if shuffle and not full_batch else None)
-                bar = _progress_bar(n_batches, epoch, epochs, verbose)
+                if step_bars:
+                    bar = _progress_bar(n_batches, f"Epoch {epoch + 1}/{epochs}", "step")
                 loss_sum, seen = 0.0, 0
                 metric_sums = [0.0] * len(metric_names)
                 last_refresh = time.monotonic()
@@ -176,10 +181,9 @@ def fit(model, X: Any, y: Any, epochs: int = 1, batch_size: int | None = None,
                         xb, yb = X, y
                     elif order is None:
                         xb, yb = X[start:stop], y[start:stop]
-                    else:
+                    else:                           # fancy indexing: faster than np.take(out=)
                         idx = order[start:stop]
-                        xb = np.take(X, idx, axis=0, out=xbuf[:m])
-                        yb = np.take(y, idx, axis=0, out=ybuf[:m])
+                        xb, yb = X[idx], y[idx]
                     for cb in batch_begin:
                         cb.on_train_batch_begin(model.step)
 
@@ -247,6 +251,13 @@ def fit(model, X: Any, y: Any, epochs: int = 1, batch_size: int | None = None,
                                     refresh=True)
                     bar.close()
                     bar = None
+                elif epoch_bar is not None:
+                    epoch_bar.update(1)
+                    now = time.monotonic()
+                    if now - epoch_refresh > 0.2 or epoch == epochs - 1:
+                        epoch_refresh = now
+                        epoch_bar.set_postfix({k: f"{v:.4f}" for k, v in epoch_logs.items()},
+                                              refresh=False)
                 elif verbose == 2:
                     text = " - ".join(f"{k}: {v:.4f}" for k, v in epoch_logs.items())
                     print(f"Epoch {epoch + 1}/{epochs} - {text}")
@@ -257,6 +268,8 @@ def fit(model, X: Any, y: Any, epochs: int = 1, batch_size: int | None = None,
     finally:
         if bar is not None:
             bar.close()
+        if epoch_bar is not None:
+            epoch_bar.close()
     for cb in all_cbs:
         cb.on_train_end(epoch_logs)
     return history
