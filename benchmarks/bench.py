@@ -4,7 +4,7 @@ Usage::
 
     python benchmarks/bench.py toy mlp_adam mlp_sgd cnn sklearn   # the workloads of BENCHMARKS.md
     python benchmarks/bench.py all --json results.json
-    python benchmarks/bench.py all --tiny                          # seconds: keeps the script working
+    python benchmarks/bench.py all --tiny        # a few seconds: keeps the script working
 
 Runners are interleaved epoch by epoch (A B A B ...) so that drift of the machine hits all of
 them alike; the table reports the median seconds per epoch (per whole loop for ``toy``), each
@@ -28,8 +28,9 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import glassnet as gn  # noqa: E402
 from peers import PlainNumpyToy, SklearnRunner, TorchRunner  # noqa: E402
+
+import glassnet as gn  # noqa: E402
 
 
 # ----------------------------------------------------------------------------- glassnet runner
@@ -227,7 +228,8 @@ def run(name: str, epochs: int, tiny: bool, peak: float) -> dict:
 def print_table(results: list[dict], peak: float) -> None:
     print(f"\nmachine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
           f"NumPy {np.__version__}, float32 GEMM peak {peak:.0f} GFLOP/s")
-    head = f"{'workload':<10} {'runner':<17} {'median':>9} {'glassnet/peer':>14} {'accuracy':>9}  extra"
+    head = (f"{'workload':<10} {'runner':<17} {'median':>9} {'glassnet/peer':>14} "
+            f"{'accuracy':>9}  extra")
     print(head)
     print("-" * len(head))
     for res in results:

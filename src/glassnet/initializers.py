@@ -51,7 +51,8 @@ def glorot_uniform(shape, fan_in, fan_out, rng, dtype=np.float32):
 
 def glorot_normal(shape, fan_in, fan_out, rng, dtype=np.float32):
     """Normal with variance 2 / (fan_in + fan_out)."""
-    return (rng.standard_normal(shape) * np.sqrt(2.0 / (fan_in + fan_out))).astype(dtype, copy=False)
+    std = np.sqrt(2.0 / (fan_in + fan_out))
+    return (rng.standard_normal(shape) * std).astype(dtype, copy=False)
 
 
 def he_normal(shape, fan_in, fan_out, rng, dtype=np.float32):

@@ -323,7 +323,7 @@ def test_cosine_decay_falls_from_the_initial_to_the_final_rate(final_lr):
     assert rates[0] == pytest.approx(1e-3)
     assert rates[5] == pytest.approx(final_lr + (1e-3 - final_lr) / 2)
     assert rates[10] == pytest.approx(final_lr)
-    assert all(a > b for a, b in zip(rates, rates[1:]))
+    assert all(a > b for a, b in zip(rates, rates[1:], strict=False))
 
 
 def test_cosine_decay_checks_its_arguments():

@@ -3,7 +3,8 @@
 A layer is a small object with
 
 * ``forward(x, training=False) -> y`` that keeps in ``self._cache`` what the backward pass needs,
-* ``backward(grad_y) -> grad_x`` that fills ``self.grads`` and returns the gradient for the layer below,
+* ``backward(grad_y) -> grad_x`` that fills ``self.grads`` and returns the gradient for the layer
+  below,
 * ``params`` and ``grads``: dicts of arrays with the same keys and shapes,
 * lazy ``build(input_shape, rng, dtype)`` from the first input's per-sample shape.
 
@@ -90,7 +91,7 @@ class Layer:
         raise NotImplementedError
 
     def backward(self, grad: np.ndarray) -> np.ndarray:
-        """Given dL/d(output) of shape ``(n, *output_shape)``, fill ``grads`` and return dL/d(input)."""
+        """Given dL/d(output), shape ``(n, *output_shape)``: fill ``grads``, return dL/d(input)."""
         raise NotImplementedError
 
     # ------------------------------------------------------------------ extras
@@ -99,7 +100,7 @@ class Layer:
         return 0.0
 
     def get_config(self) -> dict[str, Any]:
-        """JSON-serialisable constructor arguments, so ``type(self)(**config)`` rebuilds the layer."""
+        """JSON-serialisable constructor arguments: ``type(self)(**config)`` rebuilds the layer."""
         return {"name": self.name}
 
     @property

@@ -297,7 +297,7 @@ class Sequential:
             validation_data: tuple[Any, Any] | None = None, shuffle: bool = True,
             seed: int | None = None, initial_epoch: int = 0, verbose: int = 1,
             callbacks: list | None = None):
-        """Train for epochs ``initial_epoch .. epochs-1``; see :func:`glassnet.models.training.fit`."""
+        """Train for epochs ``initial_epoch .. epochs-1``; see ``glassnet.models.training.fit``."""
         from glassnet.models.training import fit
 
         return fit(self, X, y, epochs=epochs, batch_size=batch_size,
