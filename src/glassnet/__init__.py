@@ -28,7 +28,7 @@ from glassnet import (
     metrics,
     optimizers,
 )
-from glassnet.errors import DivergenceError, NotFittedError
+from glassnet.errors import DivergenceError, ModelFileError, NotFittedError
 from glassnet.gradcheck import gradcheck
 from glassnet.models import Sequential, load_model
 
@@ -46,7 +46,7 @@ def __getattr__(name: str):
 
 
 __all__ = [
-    "Sequential", "load_model", "gradcheck", "DivergenceError", "NotFittedError",
+    "Sequential", "load_model", "gradcheck", "DivergenceError", "ModelFileError", "NotFittedError",
     "activations", "callbacks", "conv", "datasets", "initializers", "layers", "linear",
     "losses", "metrics", "optimizers", "plot", "animate", "sklearn", "__version__",
 ]

@@ -12,6 +12,8 @@ from typing import Any
 
 import numpy as np
 
+_LABEL_LIMIT = 2**62          # larger labels cannot index any output layer
+
 
 def describe(value: Any) -> str:
     """Short description of ``value`` for error messages: its shape and dtype, or its repr."""
@@ -32,8 +34,13 @@ def check_number(
 ) -> float:
     """Return ``value`` as a float after checking it is a real number within the given bounds."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {type(value).__name__} {describe(value)}")
-    value = float(value)
+        raise TypeError(
+            f"{name} must be a real number, got {type(value).__name__} {describe(value)}"
+        )
+    try:
+        value = float(value)
+    except OverflowError:                   # an int beyond the float range
+        raise ValueError(f"{name} must be finite, got {describe(value)}") from None
     if not np.isfinite(value):
         raise ValueError(f"{name} must be finite, got {value}")
     if low is not None and (value < low or (value == low and not low_inclusive)):
@@ -102,7 +109,10 @@ def as_float_array(
     """
     if isinstance(x, (str, bytes)) or x is None:
         raise TypeError(f"{name} must be a numeric array, got {type(x).__name__} {describe(x)}")
-    arr = x if isinstance(x, np.ndarray) else np.asarray(x)
+    if isinstance(x, np.ma.MaskedArray) and np.ma.is_masked(x):
+        raise ValueError(f"{name} has {int(np.ma.count_masked(x))} masked entries; fill or drop "
+                         f"them first (e.g. {name}.filled(value))")
+    arr = as_array(x, name)
     if arr.dtype.kind not in "biuf":
         raise TypeError(
             f"{name} must hold numbers (bool, int or float), got dtype {arr.dtype}"
@@ -114,16 +124,28 @@ def as_float_array(
             want = " or ".join(f"{d}-D" for d in allowed)
             hint = ""
             if arr.ndim == 1 and 2 in allowed:
-                hint = " (for a single feature use X.reshape(-1, 1), for a single sample X.reshape(1, -1))"
-            raise ValueError(f"{name} must be {want}, got {arr.ndim}-D array of shape {arr.shape}{hint}")
+                hint = (" (for a single feature use X.reshape(-1, 1), for a single sample "
+                        "X.reshape(1, -1))")
+            raise ValueError(
+                f"{name} must be {want}, got {arr.ndim}-D array of shape {arr.shape}{hint}"
+            )
     if not allow_empty and (arr.ndim == 0 or arr.shape[0] == 0 or arr.size == 0):
         raise ValueError(f"{name} must not be empty, got shape {arr.shape}")
     target = np.dtype(dtype) if dtype is not None else (
         arr.dtype if arr.dtype.kind == "f" and arr.dtype.itemsize >= 4 else np.dtype(np.float64)
     )
+    source = arr
     if arr.dtype != target:
-        arr = arr.astype(target)
+        with np.errstate(over="ignore", invalid="ignore"):   # overflow is reported below
+            arr = arr.astype(target)
     if arr.size and not np.isfinite(arr).all():
+        if source is not arr and (source.dtype.kind != "f" or np.isfinite(source).all()):
+            with np.errstate(over="ignore"):
+                big = float(np.max(np.abs(source.astype(np.float64))))
+            raise ValueError(
+                f"{name} holds values too large for {target.name} (largest magnitude {big:.3g}, "
+                f"limit {float(np.finfo(target).max):.3g}); rescale the data first"
+            )
         n_nan = int(np.isnan(arr).sum())
         n_inf = int(np.isinf(arr).sum())
         raise ValueError(
@@ -131,6 +153,22 @@ def as_float_array(
             "remove or impute them first"
         )
     return arr
+
+
+def as_array(x: Any, name: str) -> np.ndarray:
+    """``np.asarray(x)``, with an error that names the argument for ragged nested sequences.
+
+    Subclasses (``np.matrix``, masked arrays) become plain arrays; dtypes are not checked here.
+    """
+    if type(x) is np.ndarray:
+        return x
+    try:
+        return np.asarray(x)
+    except ValueError as exc:               # ragged lists: "inhomogeneous shape ..."
+        raise ValueError(
+            f"{name} must be a rectangular array (every row of the same length), got a ragged "
+            f"{type(x).__name__}: {exc}"
+        ) from None
 
 
 def check_same_length(a: np.ndarray, b: np.ndarray, name_a: str, name_b: str) -> None:
@@ -143,10 +181,14 @@ def check_same_length(a: np.ndarray, b: np.ndarray, name_a: str, name_b: str) ->
 
 
 def as_label_array(y: Any, name: str = "y") -> np.ndarray:
-    """Check 1-D integer class labels (floats that are whole numbers are accepted) and return int64."""
+    """Check 1-D integer class labels and return them as int64.
+
+    Whole-number floats and booleans are accepted; NaN, fractions, negative labels and labels too
+    large to index an output layer are refused.
+    """
     if isinstance(y, (str, bytes)) or y is None:
         raise TypeError(f"{name} must be an array of class labels, got {type(y).__name__}")
-    arr = np.asarray(y)
+    arr = as_array(y, name)
     if arr.dtype.kind not in "biuf":
         raise TypeError(f"{name} must hold integer class labels, got dtype {arr.dtype}")
     if arr.ndim != 1:
@@ -157,7 +199,9 @@ def as_label_array(y: Any, name: str = "y") -> np.ndarray:
         if not np.array_equal(arr, np.round(arr)):
             bad = arr[arr != np.round(arr)][:3]
             raise ValueError(f"{name} must hold whole-number class labels, got values like {bad}")
-    labels = arr.astype(np.int64)
-    if labels.size and labels.min() < 0:
-        raise ValueError(f"{name} must hold non-negative class labels, got minimum {labels.min()}")
-    return labels
+    if arr.size and arr.dtype.kind in "if" and arr.min() < 0:
+        raise ValueError(f"{name} must hold non-negative class labels, got minimum {arr.min():g}")
+    if arr.size and arr.dtype.kind in "uf" and arr.max() >= _LABEL_LIMIT:
+        raise ValueError(f"{name} holds a class label too large to be a class index, got "
+                         f"{arr.max():.6g}; labels must be 0..k-1 for k output units")
+    return arr.astype(np.int64)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from glassnet._validation import as_float_array, as_label_array, describe
+from glassnet._validation import as_array, as_float_array, as_label_array, describe
 from glassnet.activations import log_softmax
 
 # ----------------------------------------------------------------------------- pure functions
@@ -170,7 +170,7 @@ class CategoricalCrossentropy(Loss):
     head = "softmax"
 
     def check_targets(self, y, n_outputs, dtype, name="y"):
-        arr = np.asarray(y) if not isinstance(y, np.ndarray) else y
+        arr = as_array(y, name)
         if arr.ndim == 1:
             labels = as_label_array(arr, name)
             if labels.size and labels.max() >= n_outputs:

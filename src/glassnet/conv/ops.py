@@ -11,11 +11,12 @@ is one matrix product once every receptive field is laid out as a column::
     cols[(c, i, j), (n, p, q)] = x_pad[n, c, p·sh + i, q·sw + j]      (C·kh·kw, N·Ho·Wo)
     z = W.reshape(F, C·kh·kw) @ cols                                  (F, N·Ho·Wo)
 
-``cols`` is read from a :func:`numpy.lib.stride_tricks.sliding_window_view` of the input (a view,
-no copy) and made contiguous once, in the order that keeps the big GEMM fast.
-The backward pass is the same product transposed, plus col2im, which adds every column back
-onto the pixels it was read from: one strided ``+=`` per kernel offset ``(i, j)`` (kh·kw of
-them), never a loop over pixels.
+``cols`` is written once, in the order the GEMM reads, with one strided copy per kernel tap
+``(i, j)`` (kh·kw NumPy calls); the zero padding is never materialised, only the cells that read
+it are zero. The output comes out filter-major, ``(F, N, Ho, Wo)`` in memory (seen as NCHW
+through a transpose), and the backward pass keeps that layout: ``dW = dZ @ colsᵀ`` and
+``dcols = Wᵀ @ dZ`` read it without a copy. col2im, the adjoint of im2col, adds every column
+back onto the pixels it was read from: one strided ``+=`` per tap, never a loop over pixels.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ import numbers
 from typing import Any
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
 from glassnet._validation import as_float_array, check_int, describe
 
@@ -135,38 +135,97 @@ def as_image_batch(x: Any, who: str, dtype: Any = None) -> np.ndarray:
 # ----------------------------------------------------------------------------- im2col / col2im
 
 
-def im2col(x_pad: np.ndarray, kernel: Pair, stride: Pair, out: np.ndarray | None = None
-           ) -> np.ndarray:
-    """Lay out every receptive field of an (already padded) batch as a column.
+def tap_range(size: int, offset: int, stride: int, before: int, out_len: int
+              ) -> tuple[slice, slice]:
+    """Which outputs of one axis read a real (unpadded) cell through kernel tap ``offset``.
+
+    Output ``p`` reads input index ``r = p·stride + offset − before``; only ``0 <= r < size``
+    are real cells, the rest is zero padding.
+
+    Returns
+    -------
+    outputs : slice
+        The outputs ``p0:p1`` that read real cells (possibly empty).
+    inputs : slice
+        The input cells they read, ``r0 : r0 + (p1−p0−1)·stride + 1 : stride``.
+    """
+    p0 = max(0, -(-(before - offset) // stride))                      # ceil((before − i) / s)
+    p1 = min(out_len, (size - 1 + before - offset) // stride + 1)
+    if p1 <= p0:
+        return slice(0, 0), slice(0, 0)
+    r0 = p0 * stride + offset - before
+    return slice(p0, p1), slice(r0, r0 + (p1 - p0 - 1) * stride + 1, stride)
+
+
+def _taps(x_shape: tuple[int, ...], kernel: Pair, stride: Pair, pads: Pads):
+    """Yield ``(i, j, out_rows, out_cols, in_rows, in_cols)`` for every kernel tap ``(i, j)``."""
+    h, w = x_shape[2:]
+    (top, bottom), (left, right) = pads
+    ho = (h + top + bottom - kernel[0]) // stride[0] + 1
+    wo = (w + left + right - kernel[1]) // stride[1] + 1
+    cols_of = [tap_range(w, j, stride[1], left, wo) for j in range(kernel[1])]
+    for i in range(kernel[0]):
+        out_rows, in_rows = tap_range(h, i, stride[0], top, ho)
+        for j in range(kernel[1]):
+            yield (i, j, out_rows, cols_of[j][0], in_rows, cols_of[j][1])
+
+
+def im2col(x: np.ndarray, kernel: Pair, stride: Pair, out: np.ndarray | None = None,
+           pads: Pads = ((0, 0), (0, 0)), fill_padding: bool = True) -> np.ndarray:
+    """Lay out every receptive field of a batch as a column.
 
     Parameters
     ----------
-    x_pad : ndarray, shape (N, C, Hp, Wp)
+    x : ndarray, shape (N, C, H, W)
+        The images; any memory layout (a channel-first ``(C, N, H, W)`` buffer seen through
+        ``transpose(1, 0, 2, 3)`` copies fastest).
     kernel : (kh, kw)
     stride : (sh, sw)
     out : ndarray, shape (C·kh·kw, N·Ho·Wo), optional
         C-contiguous buffer to fill (saves allocating a large array at every step).
+    pads : ((top, bottom), (left, right))
+        Zero padding around ``x``. It is never built: the cells of ``cols`` that read it are
+        set to zero, and the rest are copied from ``x``.
+    fill_padding : bool
+        Write the zeros of the padding cells. A buffer that held the columns of a batch of the
+        same shape already has them, so a layer that reuses its buffer passes False.
 
     Returns
     -------
     cols : ndarray, shape (C·kh·kw, N·Ho·Wo), C-contiguous
         Rows ordered ``(c, i, j)`` like ``W.reshape(F, -1)``, columns ordered ``(n, p, q)``,
-        with ``Ho = (Hp − kh)//sh + 1`` and ``Wo = (Wp − kw)//sw + 1``.
+        with ``Ho = (H + top + bottom − kh)//sh + 1`` and ``Wo`` alike.
+
+    Notes
+    -----
+    ``cols[(c, i, j), (n, p, q)] = x_pad[n, c, p·sh + i, q·sw + j]``. For each of the kh·kw
+    taps ``(i, j)`` the block ``cols[(·, i, j), ·]`` is one strided copy of ``x`` (the outputs
+    that read padding are left out, see :func:`tap_range`): kh·kw NumPy calls, no Python loop
+    over pixels or samples, and no padded copy of the input.
     """
-    n, c = x_pad.shape[:2]
+    n, c, h, w = x.shape
     kh, kw = kernel
-    sh, sw = stride
-    windows = sliding_window_view(x_pad, (kh, kw), axis=(2, 3))[:, :, ::sh, ::sw]
-    ho, wo = windows.shape[2:4]                       # (N, C, Ho, Wo, kh, kw), a view
-    fields = windows.transpose(1, 4, 5, 0, 2, 3)                 # (C, kh, kw, N, Ho, Wo)
+    (top, bottom), (left, right) = pads
+    ho = (h + top + bottom - kh) // stride[0] + 1
+    wo = (w + left + right - kw) // stride[1] + 1
     if out is None:
-        return np.ascontiguousarray(fields).reshape(c * kh * kw, n * ho * wo)
-    np.copyto(out.reshape(fields.shape), fields)      # reshape of a C-contiguous out: a view
+        out = np.empty((c * kh * kw, n * ho * wo), dtype=x.dtype)
+        fill_padding = True
+    fields = out.reshape(c, kh, kw, n, ho, wo)                # a view of the C-contiguous out
+    x_cn = x.transpose(1, 0, 2, 3)                            # (C, N, H, W), a view
+    for i, j, out_rows, out_cols, in_rows, in_cols in _taps(x.shape, kernel, stride, pads):
+        tap = fields[:, i, j]                                 # (C, N, Ho, Wo)
+        if fill_padding:
+            tap[:, :, :out_rows.start] = 0
+            tap[:, :, out_rows.stop:] = 0
+            tap[:, :, :, :out_cols.start] = 0
+            tap[:, :, :, out_cols.stop:] = 0
+        tap[:, :, out_rows, out_cols] = x_cn[:, :, in_rows, in_cols]
     return out
 
 
 def col2im(dcols: np.ndarray, x_shape: tuple[int, ...], kernel: Pair, stride: Pair,
-           pads: Pads) -> np.ndarray:
+           pads: Pads, out: np.ndarray | None = None) -> np.ndarray:
     """Adjoint of :func:`im2col`: add each column back onto the pixels it was read from.
 
     Parameters
@@ -174,34 +233,41 @@ def col2im(dcols: np.ndarray, x_shape: tuple[int, ...], kernel: Pair, stride: Pa
     dcols : ndarray, shape (C·kh·kw, N·Ho·Wo)
         Gradient with respect to ``cols``.
     x_shape : (N, C, H, W)
-        Shape of the unpadded input.
+        Shape of the (unpadded) input.
     kernel, stride : (int, int)
     pads : ((top, bottom), (left, right))
+    out : ndarray, shape (N, C, H, W), optional
+        Array to write ``dx`` into, best a transposed view of a C-contiguous ``(C, N, H, W)``.
 
     Returns
     -------
     dx : ndarray, shape (N, C, H, W)
-        A view (channel-first memory) of the accumulated gradient, padding cropped away.
+        By default a transposed view of a new channel-first ``(C, N, H, W)`` array (the layout
+        in which the slices of ``dcols`` fit without a transpose).
 
     Notes
     -----
-    Pixel ``(p·sh + i, q·sw + j)`` received ``x`` for output ``(p, q)`` through kernel offset
-    ``(i, j)``; summing over offsets gives
-    ``dx_pad[:, :, i + sh·p, j + sw·q] += dcols[(·, i, j), (·, p, q)]``. Overlapping windows
-    (stride < kernel) add up, as the chain rule requires.
+    Pixel ``(p·sh + i − top, q·sw + j − left)`` was read for output ``(p, q)`` through tap
+    ``(i, j)``; summing over taps gives ``dx[:, :, in_rows, in_cols] += dcols[(·, i, j), (·, p,
+    q)]`` over the outputs that read real cells (what fell on the padding is dropped). That is
+    kh·kw strided additions, never a loop over pixels; overlapping windows (stride < kernel)
+    add up, as the chain rule requires.
     """
     n, c, h, w = x_shape
     kh, kw = kernel
-    sh, sw = stride
     (top, bottom), (left, right) = pads
-    hp, wp = h + top + bottom, w + left + right
-    ho, wo = (hp - kh) // sh + 1, (wp - kw) // sw + 1
-    d6 = dcols.reshape(c, kh, kw, n, ho, wo)
-    dx_pad = np.zeros((c, n, hp, wp), dtype=dcols.dtype)         # channel-first: slices of d6
-    for i in range(kh):                                           # fit without a transpose
-        for j in range(kw):
-            dx_pad[:, :, i:i + sh * (ho - 1) + 1:sh, j:j + sw * (wo - 1) + 1:sw] += d6[:, i, j]
-    return dx_pad[:, :, top:top + h, left:left + w].transpose(1, 0, 2, 3)
+    ho = (h + top + bottom - kh) // stride[0] + 1
+    wo = (w + left + right - kw) // stride[1] + 1
+    fields = dcols.reshape(c, kh, kw, n, ho, wo)
+    if out is None:
+        dx = np.zeros((c, n, h, w), dtype=dcols.dtype)        # channel-first, like dcols
+    else:
+        dx = out.transpose(1, 0, 2, 3)
+        dx[...] = 0
+    for i, j, out_rows, out_cols, in_rows, in_cols in _taps(x_shape, kernel, stride, pads):
+        target = dx[:, :, in_rows, in_cols]                   # a view: += writes into dx
+        target += fields[:, i, j, :, out_rows, out_cols]
+    return dx.transpose(1, 0, 2, 3)
 
 
 # ----------------------------------------------------------------------------- Conv2D passes
@@ -209,7 +275,8 @@ def col2im(dcols: np.ndarray, x_shape: tuple[int, ...], kernel: Pair, stride: Pa
 
 def conv2d_forward(x: np.ndarray, W: np.ndarray, b: np.ndarray, stride: Pair = (1, 1),
                    pads: Pads = ((0, 0), (0, 0)), keep_cols: bool = True,
-                   chunk: int | None = None, cols_out: np.ndarray | None = None
+                   chunk: int | None = None, cols_out: np.ndarray | None = None,
+                   cols_ready: bool = False, out: np.ndarray | None = None
                    ) -> tuple[np.ndarray, np.ndarray | None]:
     """Cross-correlate a batch with a bank of filters: ``z = W ⋆ x + b``.
 
@@ -227,6 +294,11 @@ def conv2d_forward(x: np.ndarray, W: np.ndarray, b: np.ndarray, stride: Pair = (
         Process this many samples at a time (bounds memory when ``keep_cols`` is False).
     cols_out : ndarray, shape (C·kh·kw, N·Ho·Wo), optional
         C-contiguous buffer for the im2col matrix.
+    cols_ready : bool
+        ``cols_out`` already holds the zeros of the padding cells (it held the columns of a
+        batch of the same shape), so only the cells read from ``x`` are written.
+    out : ndarray, shape (F, N·Ho·Wo), optional
+        C-contiguous array to write ``z`` into (filter-major).
 
     Returns
     -------
@@ -238,24 +310,31 @@ def conv2d_forward(x: np.ndarray, W: np.ndarray, b: np.ndarray, stride: Pair = (
     Notes
     -----
     ``z[n, f, p, q] = b[f] + Σ_{c,i,j} W[f, c, i, j] · x_pad[n, c, p·sh + i, q·sw + j]``,
-    computed as one GEMM ``W.reshape(F, -1) @ cols``.
+    computed as one GEMM ``W.reshape(F, -1) @ cols``: ``(F, C·kh·kw) @ (C·kh·kw, N·Ho·Wo)``.
+    Its output is already filter-major, the layout the backward GEMMs read without a copy.
     """
     n = x.shape[0]
     f = W.shape[0]
     kernel = W.shape[2:]
     w_mat = W.reshape(f, -1)                                      # (F, C·kh·kw)
-    x_pad = pad_images(x, pads)
-    ho = (x_pad.shape[2] - kernel[0]) // stride[0] + 1
-    wo = (x_pad.shape[3] - kernel[1]) // stride[1] + 1
+    (top, bottom), (left, right) = pads
+    ho = (x.shape[2] + top + bottom - kernel[0]) // stride[0] + 1
+    wo = (x.shape[3] + left + right - kernel[1]) // stride[1] + 1
     if keep_cols or chunk is None or chunk >= n:
-        cols = im2col(x_pad, kernel, stride, out=cols_out)        # (K, N·Ho·Wo)
-        z = w_mat @ cols                                          # (F, N·Ho·Wo)
+        cols = im2col(x, kernel, stride, out=cols_out, pads=pads,
+                      fill_padding=not (cols_ready and cols_out is not None))
+        z = np.matmul(w_mat, cols, out=out)                       # (F, N·Ho·Wo)
     else:
         cols = None
-        z = np.empty((f, n * ho * wo), dtype=np.result_type(x, W))
+        z = np.empty((f, n * ho * wo), dtype=np.result_type(x, W)) if out is None else out
+        buf = None
         for s in range(0, n, chunk):
             e = min(s + chunk, n)
-            z[:, s * ho * wo:e * ho * wo] = w_mat @ im2col(x_pad[s:e], kernel, stride)
+            ready = buf is not None and buf.shape[1] == (e - s) * ho * wo
+            if not ready:
+                buf = np.empty((w_mat.shape[1], (e - s) * ho * wo), dtype=x.dtype)
+            im2col(x[s:e], kernel, stride, out=buf, pads=pads, fill_padding=not ready)
+            np.matmul(w_mat, buf, out=z[:, s * ho * wo:e * ho * wo])
     z += b[:, None]
     z = z.reshape(f, n, ho, wo).transpose(1, 0, 2, 3)
     return z, (cols if keep_cols else None)
@@ -263,12 +342,15 @@ def conv2d_forward(x: np.ndarray, W: np.ndarray, b: np.ndarray, stride: Pair = (
 
 def conv2d_backward(dz: np.ndarray, cols: np.ndarray, W: np.ndarray, x_shape: tuple[int, ...],
                     stride: Pair, pads: Pads, dW: np.ndarray, db: np.ndarray,
-                    need_dx: bool = True) -> np.ndarray | None:
+                    need_dx: bool = True, dcols_out: np.ndarray | None = None,
+                    dx_out: np.ndarray | None = None) -> np.ndarray | None:
     """Gradients of :func:`conv2d_forward` given ``dz = dL/dz``.
 
     Parameters
     ----------
     dz : ndarray, shape (N, F, Ho, Wo)
+        Fastest as a transposed view of a filter-major ``(F, N, Ho, Wo)`` buffer (as
+        :func:`conv2d_forward` returns ``z``); any other layout costs one copy.
     cols : ndarray, shape (C·kh·kw, N·Ho·Wo)
         From the forward pass.
     W : ndarray, shape (F, C, kh, kw)
@@ -279,11 +361,17 @@ def conv2d_backward(dz: np.ndarray, cols: np.ndarray, W: np.ndarray, x_shape: tu
     db : ndarray, shape (F,)
         Filled in place with dL/db.
     need_dx : bool
-        Compute dL/dx (False for the first layer: nobody needs the data's gradient).
+        Compute dL/dx (False for the first layer: nobody needs the data's gradient, and the
+        GEMM and col2im of dx are skipped).
+    dcols_out : ndarray, shape (C·kh·kw, N·Ho·Wo), optional
+        Scratch buffer for ``dL/dcols``.
+    dx_out : ndarray, shape (N, C, H, W), optional
+        Array to write ``dx`` into (see :func:`col2im`).
 
     Returns
     -------
     dx : ndarray, shape (N, C, H, W), or None
+        A transposed view of a channel-first buffer (see :func:`col2im`).
 
     Notes
     -----
@@ -297,8 +385,8 @@ def conv2d_backward(dz: np.ndarray, cols: np.ndarray, W: np.ndarray, x_shape: tu
     np.sum(dz_mat, axis=1, out=db)
     if not need_dx:
         return None
-    dcols = W.reshape(f, -1).T @ dz_mat                           # (C·kh·kw, N·Ho·Wo)
-    return col2im(dcols, x_shape, W.shape[2:], stride, pads)
+    dcols = np.matmul(W.reshape(f, -1).T, dz_mat, out=dcols_out)  # (C·kh·kw, N·Ho·Wo)
+    return col2im(dcols, x_shape, W.shape[2:], stride, pads, out=dx_out)
 
 
 def inference_chunk(n_rows: int, per_sample: int, budget: int = 1 << 22) -> int:
@@ -308,5 +396,6 @@ def inference_chunk(n_rows: int, per_sample: int, budget: int = 1 << 22) -> int:
 
 __all__ = [
     "PADDINGS", "as_pair", "pair_to_config", "output_geometry", "conv_geometry", "pad_images",
-    "as_image_batch", "im2col", "col2im", "conv2d_forward", "conv2d_backward", "inference_chunk",
+    "as_image_batch", "tap_range", "im2col", "col2im", "conv2d_forward", "conv2d_backward",
+    "inference_chunk",
 ]

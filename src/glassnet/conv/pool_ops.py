@@ -4,10 +4,17 @@ Both poolings loop over the ``ph·pw`` offsets of the window (4 for a 2×2 pool)
 pixels: for offset ``(i, j)`` the strided view ``x[:, :, i::sh, j::sw]`` holds that element of
 every window at once.
 
-* Non-overlapping windows (``stride == pool_size``, no padding), the common case, reshape the
-  input to ``(N, C, Ho, ph, Wo, pw)``: a view, and the backward pass writes each gradient once.
+* Non-overlapping windows (``stride == pool_size``, no padding), the common case, are separable
+  for the maximum: first the maximum over the ``pw`` columns of each window row
+  (``row_max: (N, C, Ho·ph, Wo)``), then over its ``ph`` rows. The backward pass routes the
+  gradient back through the same two steps, so every step reads and writes whole rows of
+  ``Wo`` numbers (fast strided copies) instead of single cells.
 * Any other stride or ``padding="same"`` reads the windows from a ``sliding_window_view`` of the
   padded input, and the backward pass adds up where windows overlap.
+
+Every array a pass allocates keeps the memory layout of its input (``order="K"``): a
+channel-first batch from :class:`glassnet.layers.Conv2D` stays channel-first, so the layers
+around a pooling layer never copy it to another layout.
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from glassnet.conv.ops import Pads, Pair, pad_images
+from glassnet.conv.workspace import Workspace
 
 
 def _is_tiling(pool: Pair, stride: Pair, pads: Pads) -> bool:
@@ -67,6 +75,157 @@ def _scatter(contribution, x_shape, pool: Pair, stride: Pair, pads: Pads, dtype)
     return dx_pad[:, :, top:top + h, left:left + w]
 
 
+def _interleaved(x: np.ndarray, axis: int, k: int) -> list[np.ndarray]:
+    """The ``k`` views ``x[..., j::k, ...]`` (along ``axis``) of a length that ``k`` divides."""
+    index = [slice(None)] * x.ndim
+    parts = []
+    for j in range(k):
+        index[axis] = slice(j, None, k)
+        parts.append(x[tuple(index)])
+    return parts
+
+
+def like(x: np.ndarray, shape: tuple[int, ...], dtype=None, zero: bool = False) -> np.ndarray:
+    """A new ``(N, C, ...)`` array of ``shape`` in the memory layout of ``x: (N, C, H, W)``.
+
+    Channel-first ``x`` (a transposed view of a ``(C, N, H, W)`` buffer, as
+    :class:`glassnet.layers.Conv2D` returns) gives a channel-first array, anything else NCHW.
+    """
+    make = np.zeros if zero else np.empty
+    dtype = x.dtype if dtype is None else dtype
+    if is_channel_first(x):
+        return make((shape[1], shape[0]) + tuple(shape[2:]), dtype).transpose(1, 0, 2, 3)
+    return make(shape, dtype)
+
+
+def is_channel_first(x: np.ndarray) -> bool:
+    """True when ``x: (N, C, H, W)`` is a transposed view of a C-contiguous ``(C, N, H, W)``."""
+    return x.shape[0] > 1 and x.shape[1] > 1 and x.transpose(1, 0, 2, 3).flags.c_contiguous
+
+
+def _max_of(parts: list[np.ndarray], out: np.ndarray) -> np.ndarray:
+    """Elementwise maximum of equally shaped arrays, written into ``out``."""
+    if len(parts) == 1:
+        np.copyto(out, parts[0])
+        return out
+    np.maximum(parts[0], parts[1], out=out)
+    for part in parts[2:]:
+        np.maximum(out, part, out=out)
+    return out
+
+
+def _route(grad: np.ndarray, best: np.ndarray, parts: list[np.ndarray],
+           targets: list[np.ndarray], mask: np.ndarray, hit: np.ndarray) -> None:
+    """Write ``grad`` into ``targets[k]`` where ``parts[k]`` is the first that equals ``best``.
+
+    ``best`` is the elementwise maximum of ``parts``; the other targets get 0 there.
+    ``mask`` (floats) and ``hit`` (bools), shaped like ``grad``, are scratch space.
+
+    Notes
+    -----
+    ``remaining`` is the gradient that no earlier part has taken: part ``k`` takes
+    ``remaining · [part_k == best]`` and leaves ``remaining − taken`` (exact: each is ``g − g``
+    or ``g − 0``). The last part takes what remains, without a comparison. The arithmetic is
+    done in the contiguous scratch and only copied into the strided targets.
+    """
+    remaining = grad
+    for part, target in zip(parts[:-1], targets[:-1], strict=True):
+        np.equal(part, best, out=hit)
+        np.multiply(remaining, hit, out=mask)
+        np.copyto(target, mask)
+        remaining = np.subtract(remaining, mask, out=targets[-1])
+    if remaining is grad:                                     # a single part: it takes it all
+        np.copyto(targets[-1], grad)
+
+
+def tiled_max_pool_forward(x: np.ndarray, pool: Pair, out: np.ndarray | None = None,
+                           row_max: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Max pooling with non-overlapping ``pool`` windows (stride = pool, no padding).
+
+    Parameters
+    ----------
+    x : ndarray, shape (N, C, H, W)
+    pool : (ph, pw)
+    out, row_max : ndarray, optional
+        Arrays to write the results into (any memory layout; by default new ones in the
+        layout of ``x``, see :func:`like`).
+
+    Returns
+    -------
+    out : ndarray, shape (N, C, Ho, Wo)
+        ``Ho = H // ph``, ``Wo = W // pw`` (a remainder that fits no window is dropped).
+    row_max : ndarray, shape (N, C, Ho·ph, Wo)
+        The maximum over the columns of each window row, for :func:`tiled_max_pool_backward`.
+
+    Notes
+    -----
+    ``max`` over a window is ``max`` over its rows of ``max`` over each row's columns:
+    ``row_max[n, c, r, q] = max_j x[n, c, r, q·pw + j]``, then
+    ``out[n, c, p, q] = max_i row_max[n, c, p·ph + i, q]``.
+    """
+    ph, pw = pool
+    n, c, h, w = x.shape
+    ho, wo = h // ph, w // pw
+    x = x[:, :, :ho * ph, :wo * pw]
+    if row_max is None:
+        row_max = like(x, (n, c, ho * ph, wo))
+    if out is None:
+        out = like(x, (n, c, ho, wo))
+    _max_of(_interleaved(x, 3, pw), row_max)
+    _max_of(_interleaved(row_max, 2, ph), out)
+    return out, row_max
+
+
+def tiled_max_pool_backward(grad: np.ndarray, x: np.ndarray, out: np.ndarray,
+                            row_max: np.ndarray, pool: Pair, dx: np.ndarray | None = None,
+                            work: Workspace | None = None) -> np.ndarray:
+    """Gradient of :func:`tiled_max_pool_forward`: each window's gradient to its first maximum.
+
+    Parameters
+    ----------
+    grad : ndarray, shape (N, C, Ho, Wo)
+    x : ndarray, shape (N, C, H, W)
+        The forward input.
+    out, row_max : ndarray
+        The forward results.
+    pool : (ph, pw)
+    dx : ndarray, shape (N, C, H, W), optional
+        Array to write the result into (by default a new one in the layout of ``x``).
+    work : Workspace, optional
+        Where to keep the scratch arrays between calls (a layer passes its own).
+
+    Returns
+    -------
+    dx : ndarray, shape (N, C, H, W)
+
+    Notes
+    -----
+    The gradient goes back through the two maxima of the forward pass: to the first row
+    ``i`` whose ``row_max`` equals the window's maximum, then to the first column ``j`` of that
+    row holding it. That is the first maximum in row-major window order (PyTorch's choice on
+    ties): the first row containing the maximum, and the first place in that row.
+    """
+    ph, pw = pool
+    ho, wo = out.shape[2:]
+    tiled = (ho * ph, wo * pw) == x.shape[2:]
+    if dx is None:
+        dx = like(x, x.shape)
+    if not tiled:                                             # cells in no window get 0
+        dx[...] = 0
+    work = Workspace() if work is None else work
+    cf = is_channel_first(row_max)
+    d_row, _ = work.scratch("d_row", row_max.shape, grad.dtype, cf)
+    mask, _ = work.scratch("mask", row_max.shape, grad.dtype, cf)
+    hit, _ = work.scratch("hit", row_max.shape, bool, cf)
+    mask_rows, _ = work.scratch("mask_rows", out.shape, grad.dtype, cf)
+    hit_rows, _ = work.scratch("hit_rows", out.shape, bool, cf)
+    _route(grad, out, _interleaved(row_max, 2, ph), _interleaved(d_row, 2, ph),
+           mask_rows, hit_rows)
+    x, d_tiles = x[:, :, :ho * ph, :wo * pw], dx[:, :, :ho * ph, :wo * pw]
+    _route(d_row, row_max, _interleaved(x, 3, pw), _interleaved(d_tiles, 3, pw), mask, hit)
+    return dx
+
+
 def max_pool_forward(x: np.ndarray, pool: Pair, stride: Pair,
                      pads: Pads = ((0, 0), (0, 0))) -> np.ndarray:
     """Maximum of every window.
@@ -82,16 +241,20 @@ def max_pool_forward(x: np.ndarray, pool: Pair, stride: Pair,
     -------
     out : ndarray, shape (N, C, Ho, Wo)
     """
+    if _is_tiling(pool, stride, pads):
+        return tiled_max_pool_forward(x, pool)[0]
     ph, pw = pool
     win = _windows(x, pool, stride, pads, fill=-np.inf)          # (N, C, Ho, Wo, ph, pw)
-    out = win[..., 0, 0].copy()
+    out = win[..., 0, 0].copy(order="K")
     for k in range(1, ph * pw):
         np.maximum(out, win[..., k // pw, k % pw], out=out)
     return out
 
 
 def max_pool_backward(grad: np.ndarray, x: np.ndarray, out: np.ndarray, pool: Pair,
-                      stride: Pair, pads: Pads = ((0, 0), (0, 0))) -> np.ndarray:
+                      stride: Pair, pads: Pads = ((0, 0), (0, 0)),
+                      row_max: np.ndarray | None = None, dx: np.ndarray | None = None,
+                      work: Workspace | None = None) -> np.ndarray:
     """Route each output gradient to its window's maximum.
 
     Parameters
@@ -101,6 +264,11 @@ def max_pool_backward(grad: np.ndarray, x: np.ndarray, out: np.ndarray, pool: Pa
         The forward input.
     out : ndarray, shape (N, C, Ho, Wo)
         The forward output (each window's maximum).
+    row_max : ndarray, optional
+        For non-overlapping windows, the second result of :func:`tiled_max_pool_forward`
+        (recomputed when None).
+    dx, work : optional
+        For non-overlapping windows, passed on to :func:`tiled_max_pool_backward`.
 
     Returns
     -------
@@ -114,6 +282,10 @@ def max_pool_backward(grad: np.ndarray, x: np.ndarray, out: np.ndarray, pool: Pa
     offsets in that order, offset ``(i, j)`` wins a window when it equals the maximum and no
     earlier offset has won it yet, so exactly one cell per window receives the gradient.
     """
+    if _is_tiling(pool, stride, pads):
+        if row_max is None:
+            out, row_max = tiled_max_pool_forward(x, pool)
+        return tiled_max_pool_backward(grad, x, out, row_max, pool, dx, work)
     ph, pw = pool
     win = _windows(x, pool, stride, pads, fill=-np.inf)
     taken = np.zeros(out.shape, dtype=bool)
@@ -176,5 +348,6 @@ def avg_pool_backward(grad: np.ndarray, x_shape: tuple[int, ...], pool: Pair, st
     return _scatter(lambda i, j: share, x_shape, pool, stride, pads, grad.dtype)
 
 
-__all__ = ["max_pool_forward", "max_pool_backward", "avg_pool_forward", "avg_pool_backward",
-           "window_counts"]
+__all__ = ["like", "is_channel_first", "max_pool_forward", "max_pool_backward",
+           "tiled_max_pool_forward", "tiled_max_pool_backward", "avg_pool_forward",
+           "avg_pool_backward", "window_counts"]

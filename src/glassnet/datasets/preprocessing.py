@@ -224,13 +224,19 @@ class StandardScaler:
         """Compute ``mean_`` and ``scale_`` from ``X`` of shape (n_samples, n_features)."""
         X = as_float_array(X, "X", ndim=2)
         n = X.shape[0]
-        mean = X.mean(axis=0, dtype=np.float64)
-        var = X.var(axis=0, dtype=np.float64)
+        with np.errstate(over="ignore", invalid="ignore"):
+            mean = X.mean(axis=0, dtype=np.float64)
+            var = X.var(axis=0, dtype=np.float64)
+        if not (np.isfinite(mean).all() and np.isfinite(var).all()):
+            bad = np.flatnonzero(~(np.isfinite(mean) & np.isfinite(var)))[:5].tolist()
+            raise ValueError(f"X holds values too large to standardise: the variance of "
+                             f"column(s) {bad} overflows float64; divide X by a constant first")
         # constant features: exactly equal values, or a variance within rounding error of 0
         eps = np.finfo(np.float64).eps
-        constant = (X.max(axis=0) == X.min(axis=0)) | (
-            var <= n * eps * var + (n * mean * eps) ** 2
-        )
+        with np.errstate(over="ignore"):
+            constant = (X.max(axis=0) == X.min(axis=0)) | (
+                var <= n * eps * var + (n * mean * eps) ** 2
+            )
         var = np.where(constant, 0.0, var)
         self.mean_ = mean
         self.var_ = var

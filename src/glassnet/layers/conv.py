@@ -17,9 +17,9 @@ from glassnet.conv.ops import (
     conv_geometry,
     im2col,
     inference_chunk,
-    pad_images,
     pair_to_config,
 )
+from glassnet.conv.workspace import Workspace
 from glassnet.layers.base import Layer
 
 
@@ -97,7 +97,7 @@ class Conv2D(Layer):
         self.fused_head = False      # set by the model when the loss supplies dL/dz directly
         self.need_input_grad = True  # the model turns it off for the first layer
         self.logits: np.ndarray | None = None
-        self._cols: np.ndarray | None = None
+        self._work = Workspace()           # arrays kept between training steps
 
     @property
     def _who(self) -> str:
@@ -130,9 +130,14 @@ class Conv2D(Layer):
         (ho, wo), pads = conv_geometry(x.shape[2:], self.kernel_size, self.stride, self.padding)
         W, f = self.params["W"], self.filters
         chunk = None if training else inference_chunk(len(x), W[0].size * ho * wo)
-        cols_out = self._cols_buffer((W[0].size, len(x) * ho * wo)) if training else None
+        cols_out = z_out = None
+        ready = False
+        if training:                               # arrays kept between steps (see Workspace)
+            cols_out, ready = self._work.scratch("cols", (W[0].size, len(x) * ho * wo),
+                                                 self.dtype, tag=x.shape)
+            z_out = self._work.output("z", (f, len(x) * ho * wo), self.dtype)
         z, cols = conv2d_forward(x, W, self.params["b"], self.stride, pads, keep_cols=training,
-                                 chunk=chunk, cols_out=cols_out)        # (n, F, Ho, Wo)
+                                 chunk=chunk, cols_out=cols_out, cols_ready=ready, out=z_out)
         z_pf = z.transpose(1, 0, 2, 3).reshape(f, -1).T                # (n·Ho·Wo, F), a view
         if self.fused_head:
             self.logits = z
@@ -141,15 +146,6 @@ class Conv2D(Layer):
             a_pf = self.activation.forward(z_pf, out=z_pf)
         self._cache = (x, cols, pads, a_pf)
         return a_pf.T.reshape(f, len(x), ho, wo).transpose(1, 0, 2, 3)
-
-    def _cols_buffer(self, shape: tuple[int, int]) -> np.ndarray:
-        """The im2col buffer of the last training step, reused while the batch shape holds.
-
-        Only the backward pass of the same step reads it, so refilling it is safe.
-        """
-        if self._cols is None or self._cols.shape != shape or self._cols.dtype != self.dtype:
-            self._cols = np.empty(shape, dtype=self.dtype)
-        return self._cols
 
     def backward(self, grad: np.ndarray) -> np.ndarray | None:
         x, cols, pads, a_pf = self._cache
@@ -166,9 +162,15 @@ class Conv2D(Layer):
         dz = dz_pf.T.reshape(expected[1:2] + (n,) + expected[2:]).transpose(1, 0, 2, 3)
         W = self.params["W"]
         if cols is None:                        # forward ran in inference mode: rebuild cols
-            cols = im2col(pad_images(x, pads), self.kernel_size, self.stride)
+            cols = im2col(x, self.kernel_size, self.stride, pads=pads)
+        dcols = dx = None
+        if self.need_input_grad:
+            dcols, _ = self._work.scratch("dcols", cols.shape, self.dtype)
+            n, c, h, w = x.shape
+            dx = self._work.output("dx", (n, c, h, w), self.dtype, channel_first=True)
         dx = conv2d_backward(dz, cols, W, x.shape, self.stride, pads, self.grads["W"],
-                             self.grads["b"], need_dx=self.need_input_grad)
+                             self.grads["b"], need_dx=self.need_input_grad, dcols_out=dcols,
+                             dx_out=dx)
         if self.l1:
             self.grads["W"] += self.l1 * np.sign(W)
         if self.l2:

@@ -11,9 +11,12 @@ from glassnet.conv.ops import PADDINGS, as_image_batch, as_pair, conv_geometry, 
 from glassnet.conv.pool_ops import (
     avg_pool_backward,
     avg_pool_forward,
+    is_channel_first,
     max_pool_backward,
     max_pool_forward,
+    tiled_max_pool_forward,
 )
+from glassnet.conv.workspace import Workspace
 from glassnet.layers.base import Layer
 from glassnet.layers.conv import check_build_dtype, check_image_shape
 
@@ -27,6 +30,7 @@ class _Pool2D(Layer):
         self.pool_size = as_pair(pool_size, "pool_size")
         self.stride = self.pool_size if stride is None else as_pair(stride, "stride")
         self.padding = check_choice(padding, "padding", PADDINGS)
+        self._work = Workspace()           # arrays kept between training steps
 
     @property
     def _who(self) -> str:
@@ -88,14 +92,30 @@ class MaxPool2D(_Pool2D):
 
     def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         x, pads = self._prepare(x)
-        out = max_pool_forward(x, self.pool_size, self.stride, pads)
-        self._cache = (x, out, pads)
+        row_max = None
+        if self.stride == self.pool_size and not any(pads[0] + pads[1]):
+            out = row_max = None                                # the separable fast path
+            if training:                                        # arrays kept between steps
+                (ho, wo), _ = self._geometry(x.shape[2:])
+                n, c = x.shape[:2]
+                cf = is_channel_first(x)
+                out = self._work.output("out", (n, c, ho, wo), x.dtype, cf)
+                row_max, _ = self._work.scratch("row_max", (n, c, ho * self.pool_size[0], wo),
+                                                x.dtype, cf)
+            out, row_max = tiled_max_pool_forward(x, self.pool_size, out, row_max)
+        else:
+            out = max_pool_forward(x, self.pool_size, self.stride, pads)
+        self._cache = (x, out, pads, row_max)
         return out
 
     def backward(self, grad: np.ndarray) -> np.ndarray:
-        x, out, pads = self._cache
+        x, out, pads, row_max = self._cache
         self._check_grad(grad, x.shape)
-        return max_pool_backward(grad, x, out, self.pool_size, self.stride, pads)
+        dx = None
+        if row_max is not None:
+            dx = self._work.output("dx", x.shape, x.dtype, is_channel_first(x))
+        return max_pool_backward(grad, x, out, self.pool_size, self.stride, pads, row_max,
+                                 dx=dx, work=self._work)
 
 
 class AvgPool2D(_Pool2D):

@@ -99,10 +99,17 @@ def _unify(a: np.ndarray, b: np.ndarray, name_a: str, name_b: str) -> tuple[np.n
             f"{_family(b)}s ({name_b}, dtype {b.dtype})"
         )
     if a.dtype.kind == "f" and b.dtype.kind in "biu":
-        a = a.astype(np.int64)
+        a, b = _whole(a, b)
     elif b.dtype.kind == "f" and a.dtype.kind in "biu":
-        b = b.astype(np.int64)
+        b, a = _whole(b, a)
     return a, b
+
+
+def _whole(f: np.ndarray, i: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Whole-number floats ``f`` and integers ``i`` in one dtype: int64 if ``f`` fits in it."""
+    if np.abs(f).max() < 2.0**63:
+        return f.astype(np.int64), i
+    return f, i.astype(np.float64)
 
 
 class Targets(NamedTuple):

@@ -92,7 +92,8 @@ def mean_squared_error(
     0.375
     """
     t, p, w, multioutput = _check_targets(y_true, y_pred, sample_weight, multioutput, MULTIOUTPUT)
-    return _combine(np.average((t - p) ** 2, axis=0, weights=w), multioutput)
+    with np.errstate(over="ignore"):        # errors beyond 1e154: the mean is +inf, say so
+        return _combine(np.average((t - p) ** 2, axis=0, weights=w), multioutput)
 
 
 def mean_absolute_error(

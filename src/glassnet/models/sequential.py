@@ -60,6 +60,9 @@ class Sequential:
         if self.dtype not in (np.float32, np.float64):
             raise TypeError(f"dtype must be np.float32 or np.float64, got {self.dtype}")
         self.name = name
+        if layers is not None and not isinstance(layers, (list, tuple)):
+            raise TypeError(f"layers must be a list of Layer objects, got "
+                            f"{type(layers).__name__}")
         self.layers: list[Layer] = []
         for layer in layers or []:
             self.add(layer)
@@ -201,11 +204,17 @@ class Sequential:
     def _check_Xy(self, X: Any, y: Any, xname: str = "X", yname: str = "y"):
         self._require_compiled()
         X = self._check_X(X, xname)
-        if not self.built:
-            self.build(X.shape[1:])
-        y = self.loss.check_targets(y, int(np.prod(self.output_shape)), self.dtype, yname)
+        out = self.output_shape if self.built else self._output_shape_for(X.shape[1:])
+        y = self.loss.check_targets(y, int(np.prod(out)), self.dtype, yname)
         check_same_length(X, y, xname, yname)
         return X, y
+
+    def _output_shape_for(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
+        """Per-sample output shape for inputs of ``input_shape``, without building anything."""
+        shape = tuple(input_shape)
+        for layer in self.layers:
+            shape = tuple(layer.compute_output_shape(shape))
+        return shape
 
     def _require_compiled(self) -> None:
         if self.loss is None or self.optimizer is None:
@@ -251,6 +260,8 @@ class Sequential:
             The loss (mean over samples, plus the L1/L2 penalties).
         """
         X, y = self._check_Xy(X, y)
+        if not self.built:
+            self.build(X.shape[1:])
         a = self._forward(X, training=training)
         loss, grad = self._loss_and_grad(a, y)
         self._backward(grad)

@@ -117,12 +117,20 @@ def fit(model, X: Any, y: Any, epochs: int = 1, batch_size: int | None = None,
         if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
             raise TypeError("validation_data must be a tuple (X_val, y_val)")
         Xv, yv = model._check_Xy(validation_data[0], validation_data[1], "X_val", "y_val")
+        if Xv.shape[1:] != X.shape[1:]:
+            what = f"{X.shape[1]} features" if X.ndim == 2 else f"per-sample shape {X.shape[1:]}"
+            raise ValueError(f"X_val must have {what} like X, got shape {Xv.shape}")
+    if callbacks is not None and not isinstance(callbacks, (list, tuple)):
+        raise TypeError(f"callbacks must be a list of Callback objects, got "
+                        f"{type(callbacks).__name__}")
     callbacks = list(callbacks or [])
     for cb in callbacks:
         if not isinstance(cb, Callback):
             raise TypeError(f"callbacks must be glassnet Callback objects, got "
                             f"{type(cb).__name__}")
 
+    if not model.built:                 # only now: a failed call leaves the model as it was
+        model.build(X.shape[1:])
     if seed is None:
         seed = model.fit_seed if model.fit_seed is not None else model.seed
     if seed is None:
@@ -142,7 +150,7 @@ def fit(model, X: Any, y: Any, epochs: int = 1, batch_size: int | None = None,
     n_batches = math.ceil(n / batch_size)
     full_batch = batch_size == n
     params, grads = model._flat_params, model._flat_grads
-    backup = np.empty_like(params)      # weights at the start of the epoch
+    backup = params.copy()              # the weights before the last update
     metric_names = model.metrics
     model.stop_training = False
     epoch_logs: dict[str, float] = {}
@@ -164,7 +172,6 @@ def fit(model, X: Any, y: Any, epochs: int = 1, batch_size: int | None = None,
             for epoch in range(initial_epoch, epochs):
                 for cb in epoch_begin:
                     cb.on_epoch_begin(epoch)
-                np.copyto(backup, params)
                 for i, layer in dropouts:
                     layer.rng = np.random.default_rng([seed, epoch, i + 1])
                 order = (np.random.default_rng([seed, epoch]).permutation(n)
@@ -194,16 +201,24 @@ def fit(model, X: Any, y: Any, epochs: int = 1, batch_size: int | None = None,
                     loss += model._penalty()
                     if not (math.isfinite(loss) and _finite(grads)):
                         what = "loss" if not math.isfinite(loss) else "gradient"
-                        kept = "the weights of the last finite step were kept"
-                        if not _finite(params):       # a weight had overflowed in the update
-                            params[...] = backup
-                            kept = "the weights from the start of the epoch were restored"
+                        if not _finite(params):       # a weight was changed between steps
+                            np.copyto(params, backup)
                         raise DivergenceError(
                             f"training diverged at epoch {epoch + 1}, step {model.step}: the "
-                            f"{what} became non-finite (loss={loss}); {kept}. Try a lower "
-                            f"learning rate (lr={model.optimizer.lr}), standardise the inputs, "
-                            "or check the data.")
+                            f"{what} became non-finite (loss={loss}); the weights of the last "
+                            f"finite step were kept. Try a lower learning rate (lr="
+                            f"{model.optimizer.lr}), standardise the inputs, or check the data.",
+                            epoch=epoch + 1, step=model.step)
+                    np.copyto(backup, params)
                     model.optimizer.step([params], [grads])
+                    if not _finite(params):           # the update overflowed a weight
+                        np.copyto(params, backup)
+                        raise DivergenceError(
+                            f"training diverged at epoch {epoch + 1}, step {model.step}: the "
+                            f"update made a weight non-finite; the weights of the last finite "
+                            f"step were restored. Try a lower learning rate (lr="
+                            f"{model.optimizer.lr}), standardise the inputs, or check the data.",
+                            epoch=epoch + 1, step=model.step)
                     model.step += 1
 
                     loss_sum += loss * m
@@ -229,14 +244,6 @@ def fit(model, X: Any, y: Any, epochs: int = 1, batch_size: int | None = None,
                             f"training interrupted at epoch {epoch + 1}, step {model.step}; the "
                             "model keeps the weights of the last completed step")
 
-                if not _finite(params):
-                    # Finite gradients keep each update bounded by lr times a constant, so this
-                    # only happens when weights overflow; go back to the last finite weights.
-                    params[...] = backup
-                    raise DivergenceError(
-                        f"training diverged in epoch {epoch + 1}: a weight overflowed to a "
-                        f"non-finite value. The weights from the start of the epoch were "
-                        f"restored. Try a lower learning rate (lr={model.optimizer.lr}).")
                 epoch_logs = {"loss": loss_sum / seen}
                 epoch_logs.update({k: s / seen
                                    for k, s in zip(metric_names, metric_sums, strict=True)})
