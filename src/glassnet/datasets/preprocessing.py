@@ -162,7 +162,7 @@ def train_test_split(
         if counts.min() < 2:
             raise ValueError(
                 f"stratify: every class needs at least 2 samples, class "
-                f"{classes[counts.argmin()]!r} has {counts.min()}"
+                f"{np.asarray(classes[counts.argmin()]).item()!r} has {counts.min()}"
             )
         if min(n_test, n_train) < len(classes):
             raise ValueError(

@@ -31,7 +31,7 @@ def _encode_for_proba(y: np.ndarray, labels: Any) -> tuple[np.ndarray, np.ndarra
         classes, idx = unique_inverse(y)
         if len(classes) < 2:
             raise ValueError(
-                f"y_true holds a single class ({classes[0]!r}); log loss needs every class "
+                f"y_true holds a single class ({np.asarray(classes[0]).item()!r}); log loss needs every class "
                 "the probabilities refer to: pass them as labels="
             )
         return classes, idx
