@@ -206,11 +206,34 @@ def workload_cnn(tiny: bool):
     return runners, (Xte, yte), None, "s/epoch on 10k"
 
 
+def workload_cnn_acc(tiny: bool):
+    (Xtr, ytr), _, (Xte, yte) = gn.datasets.load_mnist(flatten=False)
+    n = 500 if tiny else len(Xtr)
+    Xtr, ytr = np.ascontiguousarray(Xtr[:n]), ytr[:n]
+    L = gn.layers
+    runners = {
+        "glassnet": GlassnetRunner(
+            [L.Conv2D(16, 5, padding="same", activation="relu"), L.MaxPool2D(2),
+             L.Conv2D(32, 5, padding="same", activation="relu"), L.MaxPool2D(2),
+             L.Flatten(), L.Dense(128, "relu"), L.Dense(10, "softmax")],
+            Xtr, ytr, "categorical_crossentropy", gn.optimizers.Adam(1e-3), 64),
+        "pytorch": TorchRunner(
+            lambda t: t.nn.Sequential(
+                t.nn.Conv2d(1, 16, 5, padding=2), t.nn.ReLU(), t.nn.MaxPool2d(2),
+                t.nn.Conv2d(16, 32, 5, padding=2), t.nn.ReLU(), t.nn.MaxPool2d(2),
+                t.nn.Flatten(), t.nn.Linear(32 * 7 * 7, 128), t.nn.ReLU(),
+                t.nn.Linear(128, 10)),
+            Xtr, ytr, "ce", "adam", 1e-3, 64, np.float32),
+    }
+    return runners, (Xte, yte), None, "s/epoch on 50k"
+
+
 WORKLOADS = {
     "toy": workload_toy,
     "mlp_adam": workload_mlp_adam,
     "mlp_sgd": workload_mlp_sgd,
     "cnn": workload_cnn,
+    "cnn_acc": workload_cnn_acc,
     "sklearn": lambda tiny: workload_mlp_adam(tiny, with_sklearn_wrapper=True),
 }
 
@@ -265,7 +288,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("workloads", nargs="+", help=f"any of {', '.join(WORKLOADS)} or all")
     parser.add_argument("--epochs", type=int, default=None,
-                        help="epochs (toy: loops) per runner; default 5 (toy 3)")
+                        help="epochs (toy: loops) per runner; default 5 (toy 3, cnn_acc 2)")
     parser.add_argument("--tiny", action="store_true", help="tiny sizes, to test the script")
     parser.add_argument("--json", help="also write the results to this JSON file")
     args = parser.parse_args(argv)
@@ -276,7 +299,8 @@ def main(argv: list[str] | None = None) -> int:
     peak = gemm_peak(512 if args.tiny else 2048)
     results = []
     for n in names:
-        epochs = args.epochs or (1 if args.tiny else (3 if n == "toy" else 5))
+        default = {"toy": 3, "cnn_acc": 2}.get(n, 5)
+        epochs = args.epochs or (1 if args.tiny else default)
         results.append(run(n, epochs, args.tiny, peak))
     print_table(results, peak)
     if args.json:

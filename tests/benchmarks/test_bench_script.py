@@ -21,12 +21,12 @@ def test_every_workload_runs_at_tiny_size(tmp_path, capsys):
     out = tmp_path / "bench.json"
     assert bench.main(["all", "--tiny", "--json", str(out)]) == 0
     table = capsys.readouterr().out
-    for workload in ("toy", "mlp_adam", "mlp_sgd", "cnn", "sklearn"):
+    for workload in ("toy", "mlp_adam", "mlp_sgd", "cnn", "cnn_acc", "sklearn"):
         assert workload in table
     doc = json.loads(out.read_text())
     assert doc["gemm_peak_gflops"] > 0
     by_name = {r["workload"]: r for r in doc["results"]}
-    assert set(by_name) == {"toy", "mlp_adam", "mlp_sgd", "cnn", "sklearn"}
+    assert set(by_name) == {"toy", "mlp_adam", "mlp_sgd", "cnn", "cnn_acc", "sklearn"}
     assert set(by_name["toy"]["runners"]) == {"glassnet", "pytorch", "sklearn", "numpy loop"}
     assert set(by_name["mlp_adam"]["runners"]) == {"glassnet", "pytorch", "sklearn"}
     glassnet = by_name["mlp_adam"]["runners"]["glassnet"]

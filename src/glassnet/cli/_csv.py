@@ -188,6 +188,7 @@ def _encode_target(path: Path, name: str, cells: list[str], lines: list[int], ta
         classes = [str(c) for c in distinct]
         y = np.searchsorted(distinct, np.array(cells)).astype(np.int64)
     if len(classes) < 2:
-        raise CLIError(f"target column {name!r} holds a single class {np.asarray(classes[0]).item()!r}; "
+        only = np.asarray(classes[0]).item()
+        raise CLIError(f"target column {name!r} holds a single class {only!r}; "
                        "classification needs at least 2")
     return y, "classification", classes

@@ -303,7 +303,8 @@ def _classification_report(prob: Problem, ytr, pred_tr, yte, pred_te):
     scores: dict[str, Any] = {
         "train": classification_scores(ytr, pred_tr, k),
         "test": classification_scores(yte, pred_te, k),
-        "average": f"binary, positive class {np.asarray(prob.classes[1]).item()!r}" if k == 2 else "macro",
+        "average": (f"binary, positive class {np.asarray(prob.classes[1]).item()!r}"
+                    if k == 2 else "macro"),
     }
     labels = list(range(k))
     for split, (t, p) in {"train": (ytr, pred_tr), "test": (yte, pred_te)}.items():

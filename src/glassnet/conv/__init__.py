@@ -2,8 +2,10 @@
 
 * :func:`convolve2d`, :func:`feature_maps`, :func:`to_grayscale`: one grey image at a time.
 * :data:`KERNELS`, :func:`random_filter_bank`: classic kernels and the post's random filters.
-* :mod:`glassnet.conv.ops`, :mod:`glassnet.conv.pool_ops`: im2col / col2im and the pooling
-  passes used by :class:`glassnet.layers.Conv2D`, ``MaxPool2D`` and ``AvgPool2D``.
+* :mod:`glassnet.conv.im2col`, :mod:`glassnet.conv.ops`, :mod:`glassnet.conv.pool_ops`:
+  im2col / col2im, the convolution and pooling passes used by :class:`glassnet.layers.Conv2D`,
+  ``MaxPool2D`` and ``AvgPool2D``; :mod:`glassnet.conv.workspace`: the arrays those layers keep
+  between training steps.
 """
 
 from glassnet.conv.filters import convolve2d, feature_maps, to_grayscale

@@ -7,14 +7,15 @@ every window at once.
 * Non-overlapping windows (``stride == pool_size``, no padding), the common case, are separable
   for the maximum: first the maximum over the ``pw`` columns of each window row
   (``row_max: (N, C, Ho·ph, Wo)``), then over its ``ph`` rows. The backward pass routes the
-  gradient back through the same two steps, so every step reads and writes whole rows of
-  ``Wo`` numbers (fast strided copies) instead of single cells.
+  gradient back through the same two steps. Each step is a handful of whole-array NumPy calls
+  on strided views, with no per-window bookkeeping.
 * Any other stride or ``padding="same"`` reads the windows from a ``sliding_window_view`` of the
   padded input, and the backward pass adds up where windows overlap.
 
-Every array a pass allocates keeps the memory layout of its input (``order="K"``): a
-channel-first batch from :class:`glassnet.layers.Conv2D` stays channel-first, so the layers
-around a pooling layer never copy it to another layout.
+The fast path allocates its arrays in the memory layout of its input (:func:`like`): the
+batch-last ``(C, H, W, N)`` maps of :class:`glassnet.layers.Conv2D` stay batch-last, so the
+layers around a pooling layer never copy them to another layout, and every pass walks long
+contiguous runs.
 """
 
 from __future__ import annotations
@@ -85,22 +86,24 @@ def _interleaved(x: np.ndarray, axis: int, k: int) -> list[np.ndarray]:
     return parts
 
 
-def like(x: np.ndarray, shape: tuple[int, ...], dtype=None, zero: bool = False) -> np.ndarray:
-    """A new ``(N, C, ...)`` array of ``shape`` in the memory layout of ``x: (N, C, H, W)``.
+def layout_of(x: np.ndarray) -> tuple[int, ...]:
+    """The axes of ``x`` from the outermost to the innermost in memory (by decreasing stride).
 
-    Channel-first ``x`` (a transposed view of a ``(C, N, H, W)`` buffer, as
-    :class:`glassnet.layers.Conv2D` returns) gives a channel-first array, anything else NCHW.
+    ``(0, 1, 2, 3)`` for an NCHW array, ``(1, 2, 3, 0)`` for the batch-last ``(C, H, W, N)``
+    buffers of :class:`glassnet.layers.Conv2D` seen as NCHW.
     """
-    make = np.zeros if zero else np.empty
-    dtype = x.dtype if dtype is None else dtype
-    if is_channel_first(x):
-        return make((shape[1], shape[0]) + tuple(shape[2:]), dtype).transpose(1, 0, 2, 3)
-    return make(shape, dtype)
+    return tuple(sorted(range(x.ndim), key=lambda a: -abs(x.strides[a])))
 
 
-def is_channel_first(x: np.ndarray) -> bool:
-    """True when ``x: (N, C, H, W)`` is a transposed view of a C-contiguous ``(C, N, H, W)``."""
-    return x.shape[0] > 1 and x.shape[1] > 1 and x.transpose(1, 0, 2, 3).flags.c_contiguous
+def like(x: np.ndarray, shape: tuple[int, ...], dtype=None) -> np.ndarray:
+    """A new array of ``shape`` (same number of axes as ``x``) in the memory layout of ``x``.
+
+    Keeping the layout of the input keeps every elementwise pass a walk through contiguous
+    memory, and hands the next layer the layout it produced.
+    """
+    layout = layout_of(x)
+    base = np.empty([shape[a] for a in layout], dtype=x.dtype if dtype is None else dtype)
+    return base.transpose(np.argsort(layout))
 
 
 def _max_of(parts: list[np.ndarray], out: np.ndarray) -> np.ndarray:
@@ -213,12 +216,12 @@ def tiled_max_pool_backward(grad: np.ndarray, x: np.ndarray, out: np.ndarray,
     if not tiled:                                             # cells in no window get 0
         dx[...] = 0
     work = Workspace() if work is None else work
-    cf = is_channel_first(row_max)
-    d_row, _ = work.scratch("d_row", row_max.shape, grad.dtype, cf)
-    mask, _ = work.scratch("mask", row_max.shape, grad.dtype, cf)
-    hit, _ = work.scratch("hit", row_max.shape, bool, cf)
-    mask_rows, _ = work.scratch("mask_rows", out.shape, grad.dtype, cf)
-    hit_rows, _ = work.scratch("hit_rows", out.shape, bool, cf)
+    layout = layout_of(row_max)
+    d_row = work.scratch("d_row", row_max.shape, grad.dtype, layout)
+    mask = work.scratch("mask", row_max.shape, grad.dtype, layout)
+    hit = work.scratch("hit", row_max.shape, bool, layout)
+    mask_rows = work.scratch("mask_rows", out.shape, grad.dtype, layout)
+    hit_rows = work.scratch("hit_rows", out.shape, bool, layout)
     _route(grad, out, _interleaved(row_max, 2, ph), _interleaved(d_row, 2, ph),
            mask_rows, hit_rows)
     x, d_tiles = x[:, :, :ho * ph, :wo * pw], dx[:, :, :ho * ph, :wo * pw]
@@ -348,6 +351,6 @@ def avg_pool_backward(grad: np.ndarray, x_shape: tuple[int, ...], pool: Pair, st
     return _scatter(lambda i, j: share, x_shape, pool, stride, pads, grad.dtype)
 
 
-__all__ = ["like", "is_channel_first", "max_pool_forward", "max_pool_backward",
+__all__ = ["layout_of", "like", "max_pool_forward", "max_pool_backward",
            "tiled_max_pool_forward", "tiled_max_pool_backward", "avg_pool_forward",
            "avg_pool_backward", "window_counts"]

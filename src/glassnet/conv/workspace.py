@@ -33,13 +33,13 @@ def _refcount_of_stored() -> int:
     return sys.getrefcount(ring[0])
 
 
-def _memory_shape(shape: tuple[int, ...], channel_first: bool) -> tuple[int, ...]:
+def _memory_shape(shape: tuple[int, ...], layout: tuple[int, ...] | None) -> tuple[int, ...]:
     shape = tuple(int(s) for s in shape)
-    return (shape[1], shape[0]) + shape[2:] if channel_first else shape
+    return shape if layout is None else tuple(shape[a] for a in layout)
 
 
-def _view(arr: np.ndarray, channel_first: bool) -> np.ndarray:
-    return arr.transpose(1, 0, 2, 3) if channel_first else arr
+def _view(arr: np.ndarray, layout: tuple[int, ...] | None) -> np.ndarray:
+    return arr if layout is None else arr.transpose(np.argsort(layout))
 
 
 class Workspace:
@@ -49,52 +49,62 @@ class Workspace:
     ----------
     depth : int
         How many arrays of one shape :meth:`output` keeps for each name.
+    shapes : int
+        How many shapes are kept for each name, the most recently used ones: two cover the
+        full batches of an epoch and its smaller last batch.
     """
 
     _FREE = _refcount_of_stored() if hasattr(sys, "getrefcount") else None
 
-    def __init__(self, depth: int = 2) -> None:
+    def __init__(self, depth: int = 2, shapes: int = 2) -> None:
         self.depth = depth
-        self._scratch: dict[str, tuple[np.ndarray, Any]] = {}
-        self._rings: dict[str, tuple[Any, list[np.ndarray]]] = {}
+        self.shapes = shapes
+        self._scratch: dict[str, dict[Any, np.ndarray]] = {}
+        self._rings: dict[str, dict[Any, list[np.ndarray]]] = {}
+
+    def _entry(self, table: dict[str, dict[Any, Any]], name: str, key: Any, make):
+        """The entry of ``name`` for ``key`` (made if missing), most recent last; whether it
+        existed. Beyond ``shapes`` keys per name the least recently used one is dropped."""
+        entries = table.setdefault(name, {})
+        found = key in entries
+        value = entries.pop(key) if found else make()
+        entries[key] = value
+        while len(entries) > self.shapes:
+            del entries[next(iter(entries))]
+        return value, found
 
     def scratch(self, name: str, shape: tuple[int, ...], dtype: Any,
-                channel_first: bool = False, tag: Any = None) -> tuple[np.ndarray, bool]:
-        """A private array, and whether it is the same one as in the last call for ``name``.
+                layout: tuple[int, ...] | None = None, tag: Any = None,
+                zeros: bool = False) -> np.ndarray:
+        """A private array of ``name``, kept with the contents the layer left in it.
 
-        The same array comes back while ``shape``, ``dtype`` and ``tag`` (anything comparable,
-        e.g. the input shape the contents depend on) stay the same, with the contents the
-        layer left in it. With ``channel_first`` a 4-D ``shape`` ``(N, C, H, W)`` is a
-        transposed view of a ``(C, N, H, W)`` array.
+        The same array comes back for the same ``shape``, ``dtype``, ``layout`` and ``tag``
+        (anything comparable, e.g. the input shape the contents depend on). A new one is
+        uninitialised, or zero with ``zeros``. ``layout`` lists the axes from the outermost to
+        the innermost in memory (None: C order); e.g. ``(1, 2, 3, 0)`` makes an
+        ``(N, C, H, W)`` array a transposed view of a C-contiguous ``(C, H, W, N)`` one.
         """
-        key = (_memory_shape(shape, channel_first), np.dtype(dtype), tag)
-        arr, old_key = self._scratch.get(name, (None, None))
-        if arr is not None and old_key == key:
-            return _view(arr, channel_first), True
-        arr = np.empty(key[0], dtype=key[1])
-        self._scratch[name] = (arr, key)
-        return _view(arr, channel_first), False
+        mem, dt = _memory_shape(shape, layout), np.dtype(dtype)
+        make = np.zeros if zeros else np.empty
+        arr, _ = self._entry(self._scratch, name, (mem, dt, tag), lambda: make(mem, dtype=dt))
+        return _view(arr, layout)
 
     def output(self, name: str, shape: tuple[int, ...], dtype: Any,
-               channel_first: bool = False) -> np.ndarray:
+               layout: tuple[int, ...] | None = None) -> np.ndarray:
         """An array to hand out: a kept one that nobody else refers to, else a new one.
 
-        Its contents are undefined. Only the latest shape is kept for each name;
-        ``channel_first`` as in :meth:`scratch`.
+        Its contents are undefined; ``layout`` as in :meth:`scratch`.
         """
-        key = (_memory_shape(shape, channel_first), np.dtype(dtype))
-        old_key, ring = self._rings.get(name, (None, []))
-        if old_key != key:
-            ring = []
-            self._rings[name] = (key, ring)
+        mem, dt = _memory_shape(shape, layout), np.dtype(dtype)
+        ring, _ = self._entry(self._rings, name, (mem, dt), list)
         if self._FREE is not None:
             for i in range(len(ring)):
                 if sys.getrefcount(ring[i]) <= self._FREE:     # no view, no cache, no user
-                    return _view(ring[i], channel_first)
-        arr = np.empty(key[0], dtype=key[1])
+                    return _view(ring[i], layout)
+        arr = np.empty(mem, dtype=dt)
         if len(ring) < self.depth:
             ring.append(arr)
-        return _view(arr, channel_first)
+        return _view(arr, layout)
 
     def clear(self) -> None:
         """Drop every kept array (they are rebuilt on demand)."""
@@ -103,10 +113,10 @@ class Workspace:
 
     def __getstate__(self) -> dict:
         # Copies of a layer (pickle, deepcopy) start with an empty workspace.
-        return {"depth": self.depth}
+        return {"depth": self.depth, "shapes": self.shapes}
 
     def __setstate__(self, state: dict) -> None:
-        self.__init__(state["depth"])
+        self.__init__(state["depth"], state.get("shapes", 2))
 
 
 __all__ = ["Workspace"]

@@ -44,6 +44,23 @@ def check_image_shape(input_shape: tuple[int, ...], who: str) -> tuple[int, int,
     return shape  # type: ignore[return-value]
 
 
+def _filters_last(z: np.ndarray, batch_last: bool) -> np.ndarray:
+    """``(N, F, Ho, Wo)`` maps as a ``(pixels, F)`` matrix: one row per position, one column per
+    filter (a view when ``z`` is filter-major in memory, else a copy)."""
+    f = z.shape[1]
+    order = (1, 2, 3, 0) if batch_last else (1, 0, 2, 3)
+    return z.transpose(order).reshape(f, -1).T
+
+
+def _from_filters_last(z_pf: np.ndarray, shape: tuple[int, ...], batch_last: bool
+                       ) -> np.ndarray:
+    """Inverse of :func:`_filters_last`: back to ``(N, F, Ho, Wo)`` of the given ``shape``."""
+    n, f, ho, wo = shape
+    if batch_last:
+        return z_pf.T.reshape(f, ho, wo, n).transpose(3, 0, 1, 2)
+    return z_pf.T.reshape(f, n, ho, wo).transpose(1, 0, 2, 3)
+
+
 class Conv2D(Layer):
     """2-D convolution (cross-correlation) with ``filters`` learned kernels and a fused activation.
 
@@ -76,8 +93,14 @@ class Conv2D(Layer):
     -----
     ``z[n, f, p, q] = b[f] + Σ_{c,i,j} W[f, c, i, j] · x_pad[n, c, p·sh + i, q·sw + j]``, computed
     with im2col and one matrix product (see :mod:`glassnet.conv.ops`); ``a = activation(z)``.
-    In training mode the im2col matrix is kept for the backward pass; at inference the batch is
-    processed in chunks to bound memory, and a later ``backward`` rebuilds it from the input.
+
+    In training mode the im2col matrix is kept for the backward pass, and the layer works
+    batch-last: its output is an NCHW view of a ``(F, Ho, Wo, N)`` array, which the pooling
+    layers keep and the next convolution reads with long contiguous copies. Its large arrays
+    are kept between steps (:class:`glassnet.conv.workspace.Workspace`; a returned array is
+    reused only once nothing refers to it any more). At inference the batch is processed in
+    chunks of samples to bound memory, and a later ``backward`` rebuilds the matrix from the
+    input.
     """
 
     def __init__(self, filters: int, kernel_size: int | tuple[int, int], stride: int | tuple = 1,
@@ -131,46 +154,50 @@ class Conv2D(Layer):
         W, f = self.params["W"], self.filters
         chunk = None if training else inference_chunk(len(x), W[0].size * ho * wo)
         cols_out = z_out = None
-        ready = False
         if training:                               # arrays kept between steps (see Workspace)
-            cols_out, ready = self._work.scratch("cols", (W[0].size, len(x) * ho * wo),
-                                                 self.dtype, tag=x.shape)
+            # Made zero, and only the cells that read x are ever written: the cells that read
+            # the padding stay zero for every batch of this shape.
+            cols_out = self._work.scratch("cols", (W[0].size, len(x) * ho * wo), self.dtype,
+                                          tag=x.shape, zeros=True)
             z_out = self._work.output("z", (f, len(x) * ho * wo), self.dtype)
+        # Training works batch-last (fast im2col/col2im, see conv.im2col); inference goes
+        # batch-first, in chunks of samples that bound the memory of the im2col matrix.
         z, cols = conv2d_forward(x, W, self.params["b"], self.stride, pads, keep_cols=training,
-                                 chunk=chunk, cols_out=cols_out, cols_ready=ready, out=z_out)
-        z_pf = z.transpose(1, 0, 2, 3).reshape(f, -1).T                # (n·Ho·Wo, F), a view
+                                 chunk=chunk, cols_out=cols_out, cols_ready=training,
+                                 out=z_out, batch_last=training)
+        z_pf = _filters_last(z, training)                              # (n·Ho·Wo, F), a view
         if self.fused_head:
             self.logits = z
             a_pf = self.activation.forward(z_pf)
         else:
             a_pf = self.activation.forward(z_pf, out=z_pf)
-        self._cache = (x, cols, pads, a_pf)
-        return a_pf.T.reshape(f, len(x), ho, wo).transpose(1, 0, 2, 3)
+        self._cache = (x, cols, pads, a_pf, training)
+        return _from_filters_last(a_pf, z.shape, training)
 
     def backward(self, grad: np.ndarray) -> np.ndarray | None:
-        x, cols, pads, a_pf = self._cache
+        x, cols, pads, a_pf, batch_last = self._cache
         n, f = len(x), self.filters
         expected = (n, f) + tuple(self.output_shape_for(x.shape))
         if grad.shape != expected:
             raise ValueError(f"{self._who}: grad must have the output's shape {expected}, "
                              f"got {grad.shape}")
-        g_pf = grad.transpose(1, 0, 2, 3).reshape(f, -1).T              # (n·Ho·Wo, F)
+        g_pf = _filters_last(grad, batch_last)                         # (n·Ho·Wo, F)
         if self.fused_head or self.activation.name == "linear":
             dz_pf = g_pf                                                # dL/dz given directly
         else:
             dz_pf = self.activation.backward(g_pf, a_pf)
-        dz = dz_pf.T.reshape(expected[1:2] + (n,) + expected[2:]).transpose(1, 0, 2, 3)
+        dz = _from_filters_last(dz_pf, expected, batch_last)
         W = self.params["W"]
         if cols is None:                        # forward ran in inference mode: rebuild cols
-            cols = im2col(x, self.kernel_size, self.stride, pads=pads)
+            cols = im2col(x, self.kernel_size, self.stride, pads=pads, batch_last=batch_last)
         dcols = dx = None
         if self.need_input_grad:
-            dcols, _ = self._work.scratch("dcols", cols.shape, self.dtype)
-            n, c, h, w = x.shape
-            dx = self._work.output("dx", (n, c, h, w), self.dtype, channel_first=True)
+            dcols = self._work.scratch("dcols", cols.shape, self.dtype)
+            dx = self._work.output("dx", x.shape, self.dtype,
+                                   layout=(1, 2, 3, 0) if batch_last else (1, 0, 2, 3))
         dx = conv2d_backward(dz, cols, W, x.shape, self.stride, pads, self.grads["W"],
                              self.grads["b"], need_dx=self.need_input_grad, dcols_out=dcols,
-                             dx_out=dx)
+                             dx_out=dx, batch_last=batch_last)
         if self.l1:
             self.grads["W"] += self.l1 * np.sign(W)
         if self.l2:

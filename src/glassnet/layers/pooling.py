@@ -11,7 +11,7 @@ from glassnet.conv.ops import PADDINGS, as_image_batch, as_pair, conv_geometry, 
 from glassnet.conv.pool_ops import (
     avg_pool_backward,
     avg_pool_forward,
-    is_channel_first,
+    layout_of,
     max_pool_backward,
     max_pool_forward,
     tiled_max_pool_forward,
@@ -98,10 +98,10 @@ class MaxPool2D(_Pool2D):
             if training:                                        # arrays kept between steps
                 (ho, wo), _ = self._geometry(x.shape[2:])
                 n, c = x.shape[:2]
-                cf = is_channel_first(x)
-                out = self._work.output("out", (n, c, ho, wo), x.dtype, cf)
-                row_max, _ = self._work.scratch("row_max", (n, c, ho * self.pool_size[0], wo),
-                                                x.dtype, cf)
+                layout = layout_of(x)
+                out = self._work.output("out", (n, c, ho, wo), x.dtype, layout)
+                row_max = self._work.scratch("row_max", (n, c, ho * self.pool_size[0], wo),
+                                             x.dtype, layout)
             out, row_max = tiled_max_pool_forward(x, self.pool_size, out, row_max)
         else:
             out = max_pool_forward(x, self.pool_size, self.stride, pads)
@@ -113,7 +113,7 @@ class MaxPool2D(_Pool2D):
         self._check_grad(grad, x.shape)
         dx = None
         if row_max is not None:
-            dx = self._work.output("dx", x.shape, x.dtype, is_channel_first(x))
+            dx = self._work.output("dx", x.shape, x.dtype, layout_of(x))
         return max_pool_backward(grad, x, out, self.pool_size, self.stride, pads, row_max,
                                  dx=dx, work=self._work)
 

@@ -31,8 +31,8 @@ def _encode_for_proba(y: np.ndarray, labels: Any) -> tuple[np.ndarray, np.ndarra
         classes, idx = unique_inverse(y)
         if len(classes) < 2:
             raise ValueError(
-                f"y_true holds a single class ({np.asarray(classes[0]).item()!r}); log loss needs every class "
-                "the probabilities refer to: pass them as labels="
+                f"y_true holds a single class ({np.asarray(classes[0]).item()!r}); log loss "
+                "needs every class the probabilities refer to: pass them as labels="
             )
         return classes, idx
     classes = check_labels_arg(labels, y)
