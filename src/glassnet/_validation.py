@@ -138,7 +138,7 @@ def as_float_array(
     if arr.dtype != target:
         with np.errstate(over="ignore", invalid="ignore"):   # overflow is reported below
             arr = arr.astype(target)
-    if arr.size and not np.isfinite(arr).all():
+    if arr.size and not all_finite(arr):
         if source is not arr and (source.dtype.kind != "f" or np.isfinite(source).all()):
             with np.errstate(over="ignore"):
                 big = float(np.max(np.abs(source.astype(np.float64))))
@@ -153,6 +153,18 @@ def as_float_array(
             "remove or impute them first"
         )
     return arr
+
+
+def all_finite(arr: np.ndarray) -> bool:
+    """True when every entry of the float array ``arr`` is finite.
+
+    One summing pass with no temporary in the usual case (NaN and ±inf propagate into the sum);
+    only when the sum is not finite, which an overflowing sum of finite values can also cause,
+    are the entries checked one by one.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = np.add.reduce(arr, axis=None)
+    return bool(np.isfinite(total)) or bool(np.isfinite(arr).all())
 
 
 def as_array(x: Any, name: str) -> np.ndarray:

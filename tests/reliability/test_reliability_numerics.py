@@ -214,3 +214,17 @@ def test_normal_use_emits_no_warning_of_any_kind(tmp_path):
     for metric in (gn.metrics.accuracy_score, gn.metrics.f1_score):
         metric(yb, 1 - yb)                      # all wrong: zero denominators do not warn
     gn.metrics.log_loss(yb, yb.astype(float))   # probabilities 0 and 1: clipped, no log(0)
+
+
+@pytest.mark.parametrize("values, dtype, expected", [
+    ([1.0, 2.0], np.float64, True),
+    ([1.0, np.nan], np.float64, False),
+    ([np.inf, 1.0], np.float32, False),
+    ([np.inf, -np.inf], np.float64, False),
+    ([3e38, 3e38], np.float32, True),          # the sum overflows, the entries do not
+    ([-3e38, -3e38, np.nan], np.float32, False),
+])
+def test_all_finite_needs_no_temporary_yet_is_exact(values, dtype, expected):
+    from glassnet._validation import all_finite
+
+    assert all_finite(np.array(values, dtype=dtype)) is expected
