@@ -30,6 +30,7 @@ from glassnet._validation import (
 )
 from glassnet.errors import NotFittedError
 from glassnet.layers.base import Layer
+from glassnet.layers.dense import Dense
 from glassnet.models import _metrics
 
 _PREDICT_CHUNK = 8192
@@ -189,7 +190,7 @@ class Sequential:
             ndim = len(self.input_shape) + 1
         else:
             first = self.layers[0] if self.layers else None
-            ndim = 2 if type(first).__name__ == "Dense" else None
+            ndim = 2 if isinstance(first, Dense) else None
         arr = as_float_array(X, name, ndim=ndim, dtype=self.dtype)
         if arr.ndim < 2:
             raise ValueError(f"{name} must have shape (n_samples, ...), got {describe(arr)}")
