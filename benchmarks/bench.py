@@ -2,24 +2,33 @@
 
 Usage::
 
-    python benchmarks/bench.py toy mlp_adam mlp_sgd cnn sklearn   # the workloads of BENCHMARKS.md
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE \\
+        python benchmarks/bench.py toy mlp_adam mlp_sgd cnn sklearn   # BENCHMARKS.md's workloads
     python benchmarks/bench.py all --json results.json
     python benchmarks/bench.py all --tiny        # a few seconds: keeps the script working
 
 Runners are interleaved epoch by epoch (A B A B ...) so that drift of the machine hits all of
-them alike; the table reports the median seconds per epoch (per whole loop for ``toy``), each
-peer's time over glassnet's ("ratio" = glassnet / peer, lower is better for glassnet), the accuracy
-reached, the memory that one glassnet epoch allocates on top of the data (tracemalloc), and
-glassnet's achieved GFLOP/s against a measured float32 GEMM peak of this machine.
+them alike; the table reports the median seconds per epoch (per whole loop for ``toy``), the
+time ratios glassnet / peer (below 1: glassnet is faster), the accuracy reached, the memory that
+one glassnet epoch allocates on top of the data (tracemalloc), the peak RSS that training adds
+in a fresh process, and glassnet's achieved GFLOP/s against a measured float32 GEMM peak of this
+machine. "glassnet" uses the numba kernels of ``glassnet.accel`` when numba is installed;
+"glassnet numpy-only" is the same model on the NumPy reference code alone.
+
+Some machines set ``OPENBLAS_CORETYPE``/``OPENBLAS_L2_SIZE`` (for old OpenBLAS builds); they
+force NumPy's BLAS onto an older kernel, so unset them for the run as above. The table's header
+names the kernel in use and warns when they are set.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
 import statistics
+import subprocess
 import sys
 import time
 import tracemalloc
@@ -32,17 +41,30 @@ from peers import PlainNumpyToy, SklearnRunner, TorchRunner  # noqa: E402
 
 import glassnet as gn  # noqa: E402
 
+NUMPY_ONLY = "glassnet numpy-only"   # the same model with the optimizers' NumPy reference code
+
 
 # ----------------------------------------------------------------------------- glassnet runner
 class GlassnetRunner:
+    """glassnet's ``Sequential.fit``, one epoch per call; ``fused=False`` runs the optimizer's
+    NumPy reference code instead of the numba kernels of ``glassnet.accel``."""
+
     def __init__(self, layers, X, y, loss, optimizer, batch_size, dtype=np.float32,
-                 iterations=None, seed=0):
+                 iterations=None, seed=0, fused=True):
         self.model = gn.Sequential(layers, seed=seed, dtype=dtype)
         self.model.compile(loss=loss, optimizer=optimizer)
         self.X, self.y = X, y
         self.batch_size, self.iterations = batch_size, iterations
+        self.fused = fused
 
     def epoch(self):
+        if self.fused:
+            self._epoch()
+        else:
+            with gn.accel.disabled():
+                self._epoch()
+
+    def _epoch(self):
         m = self.model
         if self.iterations is not None:
             m.fit(self.X, self.y, epochs=self.iterations, batch_size=None, verbose=0)
@@ -153,11 +175,16 @@ def workload_toy(tiny: bool):
 def workload_mlp_adam(tiny: bool, with_sklearn_wrapper: bool = False):
     Xtr, ytr, Xte, yte = mnist(2000 if tiny else None)
     L = gn.layers
-    runners = {
-        "glassnet": GlassnetRunner(
+
+    def glassnet(fused):
+        return GlassnetRunner(
             [L.Dense(256, "relu", kernel_initializer="he_uniform"),
              L.Dense(128, "relu", kernel_initializer="he_uniform"), L.Dense(10, "softmax")],
-            Xtr, ytr, "categorical_crossentropy", gn.optimizers.Adam(1e-3), 128),
+            Xtr, ytr, "categorical_crossentropy", gn.optimizers.Adam(1e-3), 128, fused=fused)
+
+    runners = {
+        "glassnet": glassnet(True),
+        NUMPY_ONLY: glassnet(False),
         "pytorch": TorchRunner(
             lambda t: t.nn.Sequential(t.nn.Linear(784, 256), t.nn.ReLU(), t.nn.Linear(256, 128),
                                       t.nn.ReLU(), t.nn.Linear(128, 10)),
@@ -165,7 +192,8 @@ def workload_mlp_adam(tiny: bool, with_sklearn_wrapper: bool = False):
         "sklearn": SklearnRunner(Xtr, ytr, (256, 128), "relu", "adam", 1e-3, 128),
     }
     if with_sklearn_wrapper:
-        runners["glassnet.sklearn"] = GlassnetSklearnRunner(Xtr, ytr, (256, 128), 128, 1e-3)
+        runners = {"glassnet.sklearn": GlassnetSklearnRunner(Xtr, ytr, (256, 128), 128, 1e-3),
+                   "sklearn": runners["sklearn"]}
     flops = mlp_flops([784, 256, 128, 10], len(Xtr))
     return runners, (Xte, yte), flops, "s/epoch"
 
@@ -175,8 +203,11 @@ def workload_mlp_sgd(tiny: bool):
     L = gn.layers
     runners = {
         "glassnet": GlassnetRunner(
-            [L.Dense(30, "sigmoid", kernel_initializer="normal"), L.Dense(10, "softmax")],
+            [L.Dense(30, "sigmoid"), L.Dense(10, "softmax")],
             Xtr, ytr, "categorical_crossentropy", gn.optimizers.SGD(lr=0.5), 10),
+        NUMPY_ONLY: GlassnetRunner(
+            [L.Dense(30, "sigmoid"), L.Dense(10, "softmax")],
+            Xtr, ytr, "categorical_crossentropy", gn.optimizers.SGD(lr=0.5), 10, fused=False),
         "pytorch": TorchRunner(
             lambda t: t.nn.Sequential(t.nn.Linear(784, 30), t.nn.Sigmoid(), t.nn.Linear(30, 10)),
             Xtr, ytr, "ce", "sgd", 0.5, 10, np.float32),
@@ -238,36 +269,51 @@ WORKLOADS = {
 }
 
 
+RSS_PROBED = ("mlp_adam", "mlp_sgd", "cnn")     # workloads whose peak RSS is measured
+
+
+def is_glassnet(key: str) -> bool:
+    return key.startswith("glassnet")
+
+
 def run(name: str, epochs: int, tiny: bool, peak: float) -> dict:
     runners, (Xte, yte), flops, unit = WORKLOADS[name](tiny)
-    if name == "sklearn":                   # the wrapper row: compare the two MLPClassifiers
-        runners = {k: runners[k] for k in ("glassnet.sklearn", "sklearn")}
     times: dict[str, list[float]] = {k: [] for k in runners}
     for _ in range(epochs):
         for key, r in runners.items():      # interleaved: A B C A B C ...
             times[key].append(_timed(r.epoch))
-    result = {"workload": name, "unit": unit, "epochs": epochs, "runners": {}}
-    ref = "glassnet.sklearn" if name == "sklearn" else "glassnet"
-    ref_median = statistics.median(times[ref])
+    result = {"workload": name, "unit": unit, "epochs": epochs, "runners": {}, "ratios": {}}
+    ref = next(k for k in runners if is_glassnet(k))
+    medians = {k: statistics.median(t) for k, t in times.items()}
     for key, r in runners.items():
-        med = statistics.median(times[key])
-        entry = {"median_s": med, "times_s": times[key], "accuracy": r.accuracy(Xte, yte),
-                 "ratio_glassnet_over_this": ref_median / med}
+        entry = {"median_s": medians[key], "times_s": times[key], "accuracy": r.accuracy(Xte, yte),
+                 "ratio_glassnet_over_this": medians[ref] / medians[key]}
         if key == "glassnet" and flops is not None:
             fb = min(forward_backward_seconds(r) for _ in range(3))
             entry["gflops_forward_backward"] = flops / fb / 1e9
             entry["fraction_of_gemm_peak"] = flops / fb / 1e9 / peak
         result["runners"][key] = entry
+    for mine in filter(is_glassnet, runners):
+        for peer in (k for k in runners if not is_glassnet(k)):
+            result["ratios"][f"{mine} / {peer}"] = medians[mine] / medians[peer]
     if "glassnet" in runners and name != "toy":
         result["runners"]["glassnet"]["epoch_alloc_mib"] = glassnet_memory(runners["glassnet"])
+    if name in RSS_PROBED and sys.platform == "linux" and not tiny:
+        for key in filter(is_glassnet, runners):
+            rss = peak_rss_probe(name, tiny, key)
+            result["runners"][key]["peak_rss_added_mib"] = rss["training"]
+            result["runners"][key]["startup_rss_mib"] = rss["startup"]
     return result
 
 
-def print_table(results: list[dict], peak: float) -> None:
+def print_table(results: list[dict], peak: float, setup: dict) -> None:
     print(f"\nmachine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-          f"NumPy {np.__version__}, float32 GEMM peak {peak:.0f} GFLOP/s")
-    head = (f"{'workload':<10} {'runner':<17} {'median':>9} {'glassnet/peer':>14} "
-            f"{'accuracy':>9}  extra")
+          f"NumPy {np.__version__} (OpenBLAS kernel {setup['openblas_kernel']}), float32 GEMM "
+          f"peak {peak:.0f} GFLOP/s; glassnet.accel (numba) "
+          f"{'on' if setup['accel'] else 'off'}")
+    if setup.get("warning"):
+        print(f"WARNING: {setup['warning']}")
+    head = f"{'workload':<10} {'runner':<20} {'median':>9} {'accuracy':>9}  extra"
     print(head)
     print("-" * len(head))
     for res in results:
@@ -278,17 +324,87 @@ def print_table(results: list[dict], peak: float) -> None:
                              f"({100 * e['fraction_of_gemm_peak']:.0f}% of GEMM peak)")
             if "epoch_alloc_mib" in e:
                 extra.append(f"+{e['epoch_alloc_mib']:.0f} MiB/epoch")
-            ratio = "" if key.startswith("glassnet") else f"{e['ratio_glassnet_over_this']:.2f}"
-            print(f"{res['workload']:<10} {key:<17} {e['median_s']:>8.3f}s {ratio:>14} "
+            if "peak_rss_added_mib" in e:
+                extra.append(f"training peak RSS +{e['peak_rss_added_mib']:.0f} MiB "
+                             f"(start-up +{e['startup_rss_mib']:.0f} MiB)")
+            print(f"{res['workload']:<10} {key:<20} {e['median_s']:>8.3f}s "
                   f"{100 * e['accuracy']:>8.2f}%  {'; '.join(extra)}")
-        print(f"{'':<10} ({res['unit']}, median of {res['epochs']})")
+        ratios = "; ".join(f"{k} {v:.2f}" for k, v in res["ratios"].items())
+        print(f"{'':<10} ({res['unit']}, median of {res['epochs']}) time ratios: {ratios}")
+
+
+def blas_setup() -> dict:
+    """Which OpenBLAS kernel NumPy runs, and a warning when the environment forces one."""
+    setup = {"openblas_kernel": "unknown", "accel": gn.accel.enabled()}
+    try:
+        from threadpoolctl import threadpool_info
+
+        for info in threadpool_info():
+            if info.get("internal_api") == "openblas" and "numpy" in info.get("filepath", ""):
+                setup["openblas_kernel"] = info.get("architecture", "unknown")
+    except ImportError:
+        pass
+    forced = {k: os.environ[k] for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+              if k in os.environ}
+    if forced:
+        setup["warning"] = (f"{forced} is set, which forces NumPy's OpenBLAS onto another kernel "
+                            "than this CPU's own (PyTorch's MKL is not affected); run as "
+                            "`env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python "
+                            "benchmarks/bench.py ...` to measure this machine")
+    setup["forced_env"] = forced
+    return setup
+
+
+def peak_rss_probe(name: str, tiny: bool, runner: str) -> dict:
+    """Peak RSS that training ``runner`` of workload ``name`` adds, measured in a fresh process.
+
+    Once the data is loaded and the model built, the child first starts the optimizer's compiled
+    kernel (numba's one-time start-up: importing it and loading the kernel from its cache), then
+    resets the peak (``VmHWM``, Linux) and trains 2 epochs. Returns MiB: ``startup`` (what that
+    start-up added) and ``training`` (peak during training minus RSS before it).
+    """
+    here = os.path.dirname(os.path.abspath(__file__))
+    code = (f"import sys, json; sys.path.insert(0, {here!r}); import bench; "
+            f"print(json.dumps(bench._rss_child({name!r}, {tiny!r}, {runner!r})))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _status_kib(field: str) -> int:
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    raise RuntimeError(f"no {field} in /proc/self/status")
+
+
+def _rss_child(name: str, tiny: bool, key: str) -> dict:
+    import gc
+
+    runners, *_ = WORKLOADS[name](tiny)
+    runner = runners.pop(key)
+    runners.clear()                                  # keep only this runner and its data
+    gc.collect()
+    before = _status_kib("VmRSS")
+    opt = runner.model.optimizer
+    z = np.zeros(1, dtype=runner.model.dtype)
+    with contextlib.nullcontext() if runner.fused else gn.accel.disabled():
+        type(opt)(**opt.get_config()).step([z], [z.copy()])     # start-up of the kernel
+    loaded = _status_kib("VmRSS")
+    with open("/proc/self/clear_refs", "w") as fh:   # reset the peak (VmHWM) to the current RSS
+        fh.write("5")
+    runner.epoch()
+    runner.epoch()
+    return {"startup": (loaded - before) / 1024, "training": (_status_kib("VmHWM") - loaded) / 1024}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("workloads", nargs="+", help=f"any of {', '.join(WORKLOADS)} or all")
     parser.add_argument("--epochs", type=int, default=None,
-                        help="epochs (toy: loops) per runner; default 5 (toy 3, cnn_acc 2)")
+                        help="epochs (toy: loops) per runner; default 5 (toy 3, mlp_adam 10, "
+                             "cnn_acc 2)")
     parser.add_argument("--tiny", action="store_true", help="tiny sizes, to test the script")
     parser.add_argument("--json", help="also write the results to this JSON file")
     args = parser.parse_args(argv)
@@ -296,16 +412,20 @@ def main(argv: list[str] | None = None) -> int:
     for n in names:
         if n not in WORKLOADS:
             parser.error(f"unknown workload {n!r}; choose from {', '.join(WORKLOADS)} or all")
+    setup = blas_setup()
+    if setup.get("warning"):
+        print(f"WARNING: {setup['warning']}", file=sys.stderr)
     peak = gemm_peak(512 if args.tiny else 2048)
     results = []
     for n in names:
-        default = {"toy": 3, "cnn_acc": 2}.get(n, 5)
+        default = {"toy": 3, "mlp_adam": 10, "cnn_acc": 2}.get(n, 5)
         epochs = args.epochs or (1 if args.tiny else default)
         results.append(run(n, epochs, args.tiny, peak))
-    print_table(results, peak)
+    print_table(results, peak, setup)
     if args.json:
         with open(args.json, "w") as fh:
-            json.dump({"gemm_peak_gflops": peak, "results": results}, fh, indent=1)
+            json.dump({"gemm_peak_gflops": peak, "setup": setup, "results": results}, fh,
+                      indent=1)
     return 0
 
 

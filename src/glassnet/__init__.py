@@ -17,6 +17,7 @@ from __future__ import annotations
 import importlib
 
 from glassnet import (
+    accel,
     activations,
     callbacks,
     conv,
@@ -47,6 +48,6 @@ def __getattr__(name: str):
 
 __all__ = [
     "Sequential", "load_model", "gradcheck", "DivergenceError", "ModelFileError", "NotFittedError",
-    "activations", "callbacks", "conv", "datasets", "initializers", "layers", "linear",
+    "accel", "activations", "callbacks", "conv", "datasets", "initializers", "layers", "linear",
     "losses", "metrics", "optimizers", "plot", "animate", "sklearn", "__version__",
 ]

@@ -68,9 +68,9 @@ def linear(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
 
 def softmax(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """Row-wise softmax of ``z: (n, k)`` (last axis), stable by subtracting each row's maximum."""
-    out = np.subtract(z, z.max(axis=-1, keepdims=True), out=out)
+    out = np.subtract(z, np.maximum.reduce(z, axis=-1, keepdims=True), out=out)
     np.exp(out, out=out)
-    out /= out.sum(axis=-1, keepdims=True)
+    out /= np.add.reduce(out, axis=-1, keepdims=True)
     return out
 
 

@@ -20,6 +20,20 @@ from glassnet.activations import log_softmax
 
 # ----------------------------------------------------------------------------- pure functions
 
+_ROWS: dict[int, np.ndarray] = {}
+
+
+def _rows(m: int) -> np.ndarray:
+    """``np.arange(m)`` (read-only, cached: every mini-batch of a size uses the same one)."""
+    rows = _ROWS.get(m)
+    if rows is None:
+        if len(_ROWS) > 64:
+            _ROWS.clear()
+        rows = _ROWS[m] = np.arange(m)
+        rows.flags.writeable = False
+    return rows
+
+
 
 def bce_with_logits(z: np.ndarray, y: np.ndarray) -> float:
     """Mean binary cross-entropy from logits ``z: (m, 1)`` and 0/1 targets ``y: (m, 1)``.
@@ -42,8 +56,8 @@ def cce_with_logits(z: np.ndarray, y: np.ndarray, a: np.ndarray | None = None) -
     no target probability underflows, ``−log a_y`` is the same number for a third of the work.
     """
     if a is not None and y.ndim == 1:
-        p = a[np.arange(len(y)), y]                         # (m,) probability of the target
-        if p.min() > 1e3 * np.finfo(a.dtype).tiny:
+        p = a[_rows(len(y)), y]                             # (m,) probability of the target
+        if np.minimum.reduce(p) > 1e3 * np.finfo(a.dtype).tiny:
             return float(-np.add.reduce(np.log(p))) / len(y)
     logp = log_softmax(z)                                   # (m, k)
     if y.ndim == 1:
@@ -64,7 +78,7 @@ def head_gradient(a: np.ndarray, y: np.ndarray) -> np.ndarray:
     m = a.shape[0]
     if y.ndim == 1:                                         # integer labels, softmax head
         dz = a.copy()
-        dz[np.arange(m), y] -= 1.0
+        dz[_rows(m), y] -= 1.0
     else:
         dz = a - y
     dz *= 1.0 / m

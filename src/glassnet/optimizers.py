@@ -4,20 +4,29 @@ An optimizer is separate from the model and keeps its own state per parameter ar
 ``step(params, grads)`` updates each array of ``params`` in place from the matching ``grads``.
 A :class:`~glassnet.Sequential` packs all its weights into one flat buffer, so in practice each
 step is a handful of in-place passes over one contiguous array, written with ``out=`` so that
-no temporaries are allocated in the training loop.
+no temporaries are allocated in the training loop; with numba installed, one fused pass
+(:mod:`glassnet.accel`).
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
 
+from glassnet import accel
 from glassnet._validation import check_number
 
 
 class Optimizer:
-    """Base class: holds the learning rate, the step count and per-parameter state."""
+    """Base class: holds the learning rate, the step count and per-parameter state.
+
+    Each subclass writes its update twice: ``_update`` in NumPy (the reference, a few in-place
+    passes with ``out=``) and, through :mod:`glassnet.accel`, as one fused loop doing the same
+    operations. Every scalar of a step is cast to the parameters' dtype first, so both paths
+    compute in that dtype alone and give the same bits.
+    """
 
     def __init__(self, lr: float) -> None:
         self.lr = check_number(lr, "lr", low=0.0, low_inclusive=False)
@@ -27,13 +36,21 @@ class Optimizer:
     def _state_for(self, i: int, p: np.ndarray) -> dict[str, np.ndarray]:
         while len(self.state) <= i:
             self.state.append({})
-        st = self.state[i]
-        if "_tmp" not in st or st["_tmp"].shape != p.shape:
-            st["_tmp"] = np.empty_like(p)        # scratch, not saved
-        return st
+        return self.state[i]
+
+    @staticmethod
+    def _scratch(st: dict[str, np.ndarray], p: np.ndarray) -> np.ndarray:
+        """A work array shaped like ``p`` (the NumPy path's only temporary; not saved)."""
+        tmp = st.get("_tmp")
+        if tmp is None or tmp.shape != p.shape or tmp.dtype != p.dtype:
+            tmp = st["_tmp"] = np.empty_like(p)
+        return tmp
 
     def step(self, params: list[np.ndarray], grads: list[np.ndarray]) -> None:
         """Apply one update to every array in ``params`` (in place)."""
+        if len(params) != len(grads):
+            raise ValueError(f"params and grads must be lists of the same length, got "
+                             f"{len(params)} and {len(grads)}")
         self.iterations += 1
         for i, (p, g) in enumerate(zip(params, grads, strict=True)):
             self._update(p, g, self._state_for(i, p))
@@ -67,6 +84,12 @@ class Optimizer:
         return f"{type(self).__name__}({args})"
 
 
+def _zeros_state(st: dict[str, np.ndarray], key: str, p: np.ndarray) -> np.ndarray:
+    if key not in st:
+        st[key] = np.zeros_like(p)
+    return st[key]
+
+
 class SGD(Optimizer):
     """Stochastic gradient descent, optionally with (Nesterov) momentum.
 
@@ -89,24 +112,34 @@ class SGD(Optimizer):
         self.nesterov = nesterov
 
     def _update(self, p, g, st):
+        f = p.dtype.type
+        lr, mu = f(self.lr), f(self.momentum)
         if self.momentum == 0.0:
-            tmp = np.multiply(g, self.lr, out=st["_tmp"])
+            fused = accel.kernel("sgd", p, g)
+            if fused is not None:
+                fused(p.reshape(-1), g.reshape(-1), lr)
+                return
+            tmp = np.multiply(g, lr, out=self._scratch(st, p))
             p -= tmp
             return
-        if "momentum_buffer" not in st:
-            st["momentum_buffer"] = g.copy()
+        first = "momentum_buffer" not in st
+        v = _zeros_state(st, "momentum_buffer", p)
+        fused = accel.kernel("sgd_momentum", p, g, v)
+        if fused is not None:
+            fused(p.reshape(-1), g.reshape(-1), v.reshape(-1), mu, lr, first, self.nesterov)
+            return
+        if first:
+            np.copyto(v, g)
         else:
-            v = st["momentum_buffer"]
-            v *= self.momentum
+            v *= mu
             v += g
-        v = st["momentum_buffer"]
-        tmp = st["_tmp"]
+        tmp = self._scratch(st, p)
         if self.nesterov:
-            np.multiply(v, self.momentum, out=tmp)
+            np.multiply(v, mu, out=tmp)
             tmp += g
-            tmp *= self.lr
+            tmp *= lr
         else:
-            np.multiply(v, self.lr, out=tmp)
+            np.multiply(v, lr, out=tmp)
         p -= tmp
 
     def get_config(self):
@@ -134,26 +167,32 @@ class Adam(Optimizer):
         self.eps = check_number(eps, "eps", low=0.0)
 
     def _update(self, p, g, st):
-        if "m" not in st:
-            st["m"] = np.zeros_like(p)
-            st["v"] = np.zeros_like(p)
-        m, v, tmp = st["m"], st["v"], st["_tmp"]
+        m, v = _zeros_state(st, "m", p), _zeros_state(st, "v", p)
         t = self.iterations
-        b1, b2 = self.beta1, self.beta2
+        f = p.dtype.type
+        b1, c1 = f(self.beta1), f(1.0 - self.beta1)
+        b2, c2 = f(self.beta2), f(1.0 - self.beta2)
+        k = f(1.0 / math.sqrt(1.0 - self.beta2 ** t))      # 1/√(1 − β2^t)
+        eps = f(self.eps)
+        step = f(self.lr / (1.0 - self.beta1 ** t))         # lr/(1 − β1^t)
+        fused = accel.kernel("adam", p, g, m, v)
+        if fused is not None:
+            fused(p.reshape(-1), g.reshape(-1), m.reshape(-1), v.reshape(-1),
+                  b1, c1, b2, c2, k, eps, step)
+            return
+        tmp = self._scratch(st, p)
         m *= b1                                           # m ← β1·m + (1 − β1)·g
-        np.multiply(g, 1.0 - b1, out=tmp)
+        np.multiply(g, c1, out=tmp)
         m += tmp
         v *= b2                                           # v ← β2·v + (1 − β2)·g²
         np.multiply(g, g, out=tmp)
-        tmp *= 1.0 - b2
+        tmp *= c2
         v += tmp
-        bias2 = np.sqrt(1.0 - b2 ** t)
-        step_size = self.lr / (1.0 - b1 ** t)
         np.sqrt(v, out=tmp)                               # tmp ← √v/√(1−β2^t) + ε
-        tmp *= 1.0 / bias2
-        tmp += self.eps
-        np.divide(m, tmp, out=tmp)
-        tmp *= step_size
+        tmp *= k
+        tmp += eps
+        np.divide(m, tmp, out=tmp)                        # p ← p − step·m/tmp
+        tmp *= step
         p -= tmp
 
     def get_config(self):
@@ -174,17 +213,22 @@ class RMSprop(Optimizer):
         self.eps = check_number(eps, "eps", low=0.0)
 
     def _update(self, p, g, st):
-        if "square_avg" not in st:
-            st["square_avg"] = np.zeros_like(p)
-        v, tmp = st["square_avg"], st["_tmp"]
-        v *= self.rho
+        v = _zeros_state(st, "square_avg", p)
+        f = p.dtype.type
+        rho, c, eps, lr = f(self.rho), f(1.0 - self.rho), f(self.eps), f(self.lr)
+        fused = accel.kernel("rmsprop", p, g, v)
+        if fused is not None:
+            fused(p.reshape(-1), g.reshape(-1), v.reshape(-1), rho, c, eps, lr)
+            return
+        tmp = self._scratch(st, p)
+        v *= rho
         np.multiply(g, g, out=tmp)
-        tmp *= 1.0 - self.rho
+        tmp *= c
         v += tmp
         np.sqrt(v, out=tmp)
-        tmp += self.eps
+        tmp += eps
         np.divide(g, tmp, out=tmp)
-        tmp *= self.lr
+        tmp *= lr
         p -= tmp
 
     def get_config(self):
@@ -204,15 +248,20 @@ class Adagrad(Optimizer):
         self.eps = check_number(eps, "eps", low=0.0)
 
     def _update(self, p, g, st):
-        if "sum" not in st:
-            st["sum"] = np.zeros_like(p)
-        s, tmp = st["sum"], st["_tmp"]
+        s = _zeros_state(st, "sum", p)
+        f = p.dtype.type
+        eps, lr = f(self.eps), f(self.lr)
+        fused = accel.kernel("adagrad", p, g, s)
+        if fused is not None:
+            fused(p.reshape(-1), g.reshape(-1), s.reshape(-1), eps, lr)
+            return
+        tmp = self._scratch(st, p)
         np.multiply(g, g, out=tmp)
         s += tmp
         np.sqrt(s, out=tmp)
-        tmp += self.eps
+        tmp += eps
         np.divide(g, tmp, out=tmp)
-        tmp *= self.lr
+        tmp *= lr
         p -= tmp
 
     def get_config(self):

@@ -28,7 +28,14 @@ def test_every_workload_runs_at_tiny_size(tmp_path, capsys):
     by_name = {r["workload"]: r for r in doc["results"]}
     assert set(by_name) == {"toy", "mlp_adam", "mlp_sgd", "cnn", "cnn_acc", "sklearn"}
     assert set(by_name["toy"]["runners"]) == {"glassnet", "pytorch", "sklearn", "numpy loop"}
-    assert set(by_name["mlp_adam"]["runners"]) == {"glassnet", "pytorch", "sklearn"}
+    assert set(by_name["mlp_adam"]["runners"]) == {"glassnet", "glassnet numpy-only", "pytorch",
+                                                   "sklearn"}
+    assert set(by_name["sklearn"]["runners"]) == {"glassnet.sklearn", "sklearn"}
+    assert set(by_name["mlp_adam"]["ratios"]) == {
+        "glassnet / pytorch", "glassnet / sklearn", "glassnet numpy-only / pytorch",
+        "glassnet numpy-only / sklearn"}
+    assert doc["setup"]["openblas_kernel"]
+    assert "time ratios: glassnet / pytorch" in table
     glassnet = by_name["mlp_adam"]["runners"]["glassnet"]
     assert glassnet["median_s"] > 0 and 0 < glassnet["accuracy"] <= 1
     assert glassnet["gflops_forward_backward"] > 0
@@ -42,3 +49,11 @@ def test_unknown_workload_is_refused():
     bench = load_bench()
     with pytest.raises(SystemExit):
         bench.main(["resnet"])
+
+
+@pytest.mark.skipif(not pathlib.Path("/proc/self/clear_refs").exists(), reason="Linux only")
+def test_peak_rss_probe_measures_start_up_and_training():
+    bench = load_bench()
+    rss = bench._rss_child("mlp_sgd", True, "glassnet")
+    assert set(rss) == {"startup", "training"}
+    assert rss["startup"] >= 0 and 0 <= rss["training"] < 200

@@ -28,7 +28,7 @@ from glassnet.models import _metrics
 
 def _finite(x: np.ndarray) -> bool:
     """Cheap test that every entry is finite: one BLAS dot product (NaN/inf propagate)."""
-    return bool(np.isfinite(np.dot(x, x)))
+    return math.isfinite(np.dot(x, x))
 
 
 class _InterruptGuard:

@@ -1,0 +1,88 @@
+"""The numba kernels of ``glassnet.accel`` give the same bits as the NumPy reference."""
+
+import numpy as np
+import pytest
+
+import glassnet as gn
+from glassnet import accel, optimizers
+from glassnet.layers import Dense
+
+pytest.importorskip("numba", reason="the accelerator is optional; CI installs numba")
+
+OPTIMIZERS = {
+    "sgd": lambda: optimizers.SGD(lr=0.1),
+    "sgd-momentum": lambda: optimizers.SGD(lr=0.05, momentum=0.9),
+    "sgd-nesterov": lambda: optimizers.SGD(lr=0.05, momentum=0.9, nesterov=True),
+    "adam": lambda: optimizers.Adam(),
+    "adam-custom": lambda: optimizers.Adam(lr=0.02, beta1=0.8, beta2=0.95, eps=1e-6),
+    "rmsprop": lambda: optimizers.RMSprop(lr=0.003, rho=0.9),
+    "adagrad": lambda: optimizers.Adagrad(lr=0.5, eps=1e-7),
+}
+
+
+def run_steps(make, dtype, fused: bool, n_steps: int = 12) -> tuple[np.ndarray, dict]:
+    rng = np.random.default_rng(0)
+    p = rng.normal(size=1000).astype(dtype)
+    grads = [(rng.normal(size=1000) * rng.uniform(1e-3, 5.0)).astype(dtype)
+             for _ in range(n_steps)]
+    grads[3][::7] = 0.0                    # zero gradients: v = 0 must not give 0/0
+    opt = make()
+    accel.set_enabled(fused)
+    try:
+        for g in grads:
+            opt.step([p], [g])
+    finally:
+        accel.set_enabled(True)
+    return p, opt.state_arrays()
+
+
+def test_the_accelerator_is_on_when_numba_is_installed():
+    assert accel.available() and accel.enabled()
+    with accel.disabled():
+        assert not accel.enabled()
+    assert accel.enabled()
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("case", list(OPTIMIZERS))
+def test_fused_update_equals_numpy_reference_bit_for_bit(case, dtype):
+    p_ref, state_ref = run_steps(OPTIMIZERS[case], dtype, fused=False)
+    p_fused, state_fused = run_steps(OPTIMIZERS[case], dtype, fused=True)
+    assert p_fused.dtype == dtype
+    np.testing.assert_array_equal(p_fused, p_ref)
+    assert state_fused.keys() == state_ref.keys()
+    for key in state_ref:
+        np.testing.assert_array_equal(state_fused[key], state_ref[key])
+
+
+@pytest.mark.parametrize("case", ["adam", "sgd-momentum"])
+def test_training_a_network_is_the_same_with_and_without_the_accelerator(case):
+    rng = np.random.default_rng(1)
+    X, y = rng.normal(size=(64, 5)).astype(np.float32), rng.integers(0, 3, 64)
+
+    def train():
+        model = gn.Sequential([Dense(8, "relu"), Dense(3, "softmax")], seed=3)
+        model.compile(loss="categorical_crossentropy", optimizer=OPTIMIZERS[case]())
+        model.fit(X, y, epochs=3, batch_size=16, verbose=0, seed=0)
+        return model.get_weights()
+
+    fused = train()
+    with accel.disabled():
+        reference = train()
+    for a, b in zip(fused, reference, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_arrays_the_kernels_cannot_take_use_the_reference_path():
+    p = np.ones((4, 6), dtype=np.float32)[:, ::2]           # not contiguous
+    g = np.full((4, 3), 0.5, dtype=np.float32)
+    assert accel.kernel("sgd", p, g) is None
+    assert accel.kernel("sgd", np.ones(3), np.ones(3, np.float32)) is None   # mixed dtypes
+    assert accel.kernel("sgd", np.ones(3), np.ones(3)) is not None
+    optimizers.SGD(lr=0.5).step([p], [g])
+    np.testing.assert_array_equal(p, np.full((4, 3), 0.75, dtype=np.float32))
+
+
+def test_set_enabled_needs_a_bool():
+    with pytest.raises(TypeError, match="flag must be a bool, got int"):
+        accel.set_enabled(1)
