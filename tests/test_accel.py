@@ -86,3 +86,29 @@ def test_arrays_the_kernels_cannot_take_use_the_reference_path():
 def test_set_enabled_needs_a_bool():
     with pytest.raises(TypeError, match="flag must be a bool, got int"):
         accel.set_enabled(1)
+
+
+def test_without_numba_everything_runs_on_the_reference_path(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "numba", None)         # import numba -> ImportError
+    monkeypatch.delitem(sys.modules, "glassnet._kernels", raising=False)
+    monkeypatch.delattr(gn, "_kernels", raising=False)
+    monkeypatch.setattr(accel, "_kernels", None)
+    monkeypatch.setattr(accel, "unavailable_reason", None)
+    assert not accel.available() and not accel.enabled()
+    assert "numba cannot be imported" in accel.unavailable_reason
+    p = np.ones(4, dtype=np.float32)
+    assert accel.kernel("sgd", p, p) is None
+    optimizers.Adam(lr=0.1).step([p], [np.full(4, 2.0, dtype=np.float32)])
+    np.testing.assert_allclose(p, 0.9, rtol=1e-6)
+
+
+def test_numba_is_imported_only_when_an_optimizer_first_steps():
+    import subprocess
+    import sys
+
+    code = ("import sys, numpy as np, glassnet as gn; assert 'numba' not in sys.modules; "
+            "p = np.ones(3); gn.optimizers.SGD(lr=0.1).step([p], [p.copy()]); "
+            "assert 'numba' in sys.modules")
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -25,23 +25,26 @@ import numpy as np
 _enabled = os.environ.get("GLASSNET_ACCEL", "1").strip().lower() not in ("0", "false", "no",
                                                                           "off")
 _kernels: ModuleType | None = None
-_import_failed = False
+unavailable_reason: str | None = None     # why the kernels cannot run here, once known
 
 
 def _load() -> ModuleType | None:
-    global _kernels, _import_failed
-    if _kernels is None and not _import_failed:
+    global _kernels, unavailable_reason
+    if _kernels is None and unavailable_reason is None:
         try:
             from glassnet import _kernels as module
-        except ImportError:                 # numba is not installed (or cannot load here)
-            _import_failed = True
+        except ImportError as exc:              # numba is not installed
+            unavailable_reason = f"numba cannot be imported ({exc})"
+        except Exception as exc:                # numba is there but cannot set up its kernels
+            unavailable_reason = f"numba failed to set up the kernels ({exc!r})"
         else:
             _kernels = module
     return _kernels
 
 
 def available() -> bool:
-    """True when numba can be imported, so the fused kernels can run."""
+    """True when numba can be imported, so the fused kernels can run (else see
+    ``glassnet.accel.unavailable_reason``)."""
     return _load() is not None
 
 
