@@ -176,5 +176,8 @@ def test_argument_errors(make, error, match):
 
 
 def test_step_needs_matching_lists():
-    with pytest.raises(ValueError):
-        optimizers.SGD(lr=0.1).step([np.ones(2), np.ones(2)], [np.ones(2)])
+    opt = optimizers.SGD(lr=0.1)
+    with pytest.raises(ValueError, match="params and grads must be lists of the same length, "
+                                         "got 2 and 1"):
+        opt.step([np.ones(2), np.ones(2)], [np.ones(2)])
+    assert opt.iterations == 0                       # a refused step counts for nothing

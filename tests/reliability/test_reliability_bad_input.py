@@ -259,6 +259,11 @@ CASES = [
      r"layers must be glassnet Layer objects, got str"),
     ("N34", "no-layers", lambda m: gn.Sequential([]).build((3,)), ValueError,
      r"the model has no layers"),
+    ("N35", "step-lengths",
+     lambda m: gn.optimizers.Adam().step([np.ones(2), np.ones(2)], [np.ones(2)]), ValueError,
+     r"params and grads must be lists of the same length, got 2 and 1"),
+    ("N35", "accel-flag", lambda m: gn.accel.set_enabled("no"), TypeError,
+     r"flag must be a bool, got str"),
     # ------------------------------------------------------------------ linear models
     ("L01", "nan-X", lambda m: gn.linear.LogisticRegression().fit(X_NAN, YB), ValueError,
      r"X must be finite, got 1 NaN"),
