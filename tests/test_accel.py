@@ -1,5 +1,8 @@
 """The numba kernels of ``glassnet.accel`` give the same bits as the NumPy reference."""
 
+import contextlib
+import os
+
 import numpy as np
 import pytest
 
@@ -20,6 +23,17 @@ OPTIMIZERS = {
 }
 
 
+@contextlib.contextmanager
+def accelerated(flag: bool):
+    """Run with the kernels on or off (whatever GLASSNET_ACCEL says), then restore."""
+    before = accel.enabled()
+    accel.set_enabled(flag)
+    try:
+        yield
+    finally:
+        accel.set_enabled(before)
+
+
 def run_steps(make, dtype, fused: bool, n_steps: int = 12) -> tuple[np.ndarray, dict]:
     rng = np.random.default_rng(0)
     p = rng.normal(size=1000).astype(dtype)
@@ -27,20 +41,20 @@ def run_steps(make, dtype, fused: bool, n_steps: int = 12) -> tuple[np.ndarray, 
              for _ in range(n_steps)]
     grads[3][::7] = 0.0                    # zero gradients: v = 0 must not give 0/0
     opt = make()
-    accel.set_enabled(fused)
-    try:
+    with accelerated(fused):
+        assert accel.enabled() is fused
         for g in grads:
             opt.step([p], [g])
-    finally:
-        accel.set_enabled(True)
     return p, opt.state_arrays()
 
 
-def test_the_accelerator_is_on_when_numba_is_installed():
-    assert accel.available() and accel.enabled()
-    with accel.disabled():
-        assert not accel.enabled()
-    assert accel.enabled()
+def test_the_accelerator_can_be_switched_on_and_off():
+    assert accel.available()
+    with accelerated(True):
+        assert accel.enabled()
+        with accel.disabled():
+            assert not accel.enabled()
+        assert accel.enabled()
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
@@ -66,8 +80,9 @@ def test_training_a_network_is_the_same_with_and_without_the_accelerator(case):
         model.fit(X, y, epochs=3, batch_size=16, verbose=0, seed=0)
         return model.get_weights()
 
-    fused = train()
-    with accel.disabled():
+    with accelerated(True):
+        fused = train()
+    with accelerated(False):
         reference = train()
     for a, b in zip(fused, reference, strict=True):
         np.testing.assert_array_equal(a, b)
@@ -78,7 +93,8 @@ def test_arrays_the_kernels_cannot_take_use_the_reference_path():
     g = np.full((4, 3), 0.5, dtype=np.float32)
     assert accel.kernel("sgd", p, g) is None
     assert accel.kernel("sgd", np.ones(3), np.ones(3, np.float32)) is None   # mixed dtypes
-    assert accel.kernel("sgd", np.ones(3), np.ones(3)) is not None
+    with accelerated(True):
+        assert accel.kernel("sgd", np.ones(3), np.ones(3)) is not None
     optimizers.SGD(lr=0.5).step([p], [g])
     np.testing.assert_array_equal(p, np.full((4, 3), 0.75, dtype=np.float32))
 
@@ -111,4 +127,8 @@ def test_numba_is_imported_only_when_an_optimizer_first_steps():
     code = ("import sys, numpy as np, glassnet as gn; assert 'numba' not in sys.modules; "
             "p = np.ones(3); gn.optimizers.SGD(lr=0.1).step([p], [p.copy()]); "
             "assert 'numba' in sys.modules")
-    subprocess.run([sys.executable, "-c", code], check=True)
+    env = {**os.environ, "GLASSNET_ACCEL": "1"}
+    subprocess.run([sys.executable, "-c", code], check=True, env=env)
+    env["GLASSNET_ACCEL"] = "0"                              # switched off: never imported
+    subprocess.run([sys.executable, "-c", code.replace("'numba' in", "'numba' not in")],
+                   check=True, env=env)
