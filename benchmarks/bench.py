@@ -57,12 +57,12 @@ class GlassnetRunner:
         self.batch_size, self.iterations = batch_size, iterations
         self.fused = fused
 
+    def accel_context(self):
+        return contextlib.nullcontext() if self.fused else gn.accel.disabled()
+
     def epoch(self):
-        if self.fused:
+        with self.accel_context():
             self._epoch()
-        else:
-            with gn.accel.disabled():
-                self._epoch()
 
     def _epoch(self):
         m = self.model
@@ -201,13 +201,15 @@ def workload_mlp_adam(tiny: bool, with_sklearn_wrapper: bool = False):
 def workload_mlp_sgd(tiny: bool):
     Xtr, ytr, Xte, yte = mnist(2000 if tiny else None)
     L = gn.layers
+
+    def glassnet(fused):
+        return GlassnetRunner([L.Dense(30, "sigmoid"), L.Dense(10, "softmax")], Xtr, ytr,
+                              "categorical_crossentropy", gn.optimizers.SGD(lr=0.5), 10,
+                              fused=fused)
+
     runners = {
-        "glassnet": GlassnetRunner(
-            [L.Dense(30, "sigmoid"), L.Dense(10, "softmax")],
-            Xtr, ytr, "categorical_crossentropy", gn.optimizers.SGD(lr=0.5), 10),
-        NUMPY_ONLY: GlassnetRunner(
-            [L.Dense(30, "sigmoid"), L.Dense(10, "softmax")],
-            Xtr, ytr, "categorical_crossentropy", gn.optimizers.SGD(lr=0.5), 10, fused=False),
+        "glassnet": glassnet(True),
+        NUMPY_ONLY: glassnet(False),
         "pytorch": TorchRunner(
             lambda t: t.nn.Sequential(t.nn.Linear(784, 30), t.nn.Sigmoid(), t.nn.Linear(30, 10)),
             Xtr, ytr, "ce", "sgd", 0.5, 10, np.float32),
@@ -389,7 +391,7 @@ def _rss_child(name: str, tiny: bool, key: str) -> dict:
     before = _status_kib("VmRSS")
     opt = runner.model.optimizer
     z = np.zeros(1, dtype=runner.model.dtype)
-    with contextlib.nullcontext() if runner.fused else gn.accel.disabled():
+    with runner.accel_context():
         type(opt)(**opt.get_config()).step([z], [z.copy()])     # start-up of the kernel
     loaded = _status_kib("VmRSS")
     with open("/proc/self/clear_refs", "w") as fh:   # reset the peak (VmHWM) to the current RSS

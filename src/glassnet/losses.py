@@ -34,7 +34,6 @@ def _rows(m: int) -> np.ndarray:
     return rows
 
 
-
 def bce_with_logits(z: np.ndarray, y: np.ndarray) -> float:
     """Mean binary cross-entropy from logits ``z: (m, 1)`` and 0/1 targets ``y: (m, 1)``.
 
