@@ -55,5 +55,5 @@ def test_unknown_workload_is_refused():
 def test_peak_rss_probe_measures_start_up_and_training():
     bench = load_bench()
     rss = bench._rss_child("mlp_sgd", True, "glassnet")
-    assert set(rss) == {"startup", "training"}
+    assert set(rss) == {"startup", "startup_s", "training"}
     assert rss["startup"] >= 0 and 0 <= rss["training"] < 200
