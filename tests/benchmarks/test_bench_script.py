@@ -57,3 +57,19 @@ def test_peak_rss_probe_measures_start_up_and_training():
     rss = bench._rss_child("mlp_sgd", True, "glassnet")
     assert set(rss) == {"startup", "startup_s", "training"}
     assert rss["startup"] >= 0 and 0 <= rss["training"] < 200
+
+
+def test_profile_step_accounts_for_the_whole_epoch(capsys, monkeypatch):
+    import glassnet as gn
+
+    monkeypatch.setattr(gn.accel, "_enabled", gn.accel._enabled)   # restored after the test
+    spec = importlib.util.spec_from_file_location("glassnet_profile_step",
+                                                  BENCH.with_name("profile_step.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    phases, steps, total = module.profile("mlp_sgd", epochs=1)
+    assert steps == 5000
+    assert {"gather the batch", "update (SGD)", "safety: check weights"} <= set(phases)
+    assert sum(phases.values()) == pytest.approx(total, rel=0.02)
+    assert module.main(["mlp_sgd", "--epochs", "1", "--numpy-only"]) == 0
+    assert "glassnet.accel off" in capsys.readouterr().out
