@@ -91,3 +91,13 @@ def kernel(name: str, *arrays: np.ndarray) -> Callable[..., None] | None:
         if a.dtype != first.dtype or a.size != first.size or not a.flags.c_contiguous:
             return None
     return getattr(module, name)
+
+
+def run(name: str, arrays: tuple[np.ndarray, ...], *scalars) -> bool:
+    """Run the fused kernel ``name`` on flat views of ``arrays`` (updated in place) and the
+    ``scalars``; False, with nothing done, when :func:`kernel` says it cannot."""
+    fused = kernel(name, *arrays)
+    if fused is None:
+        return False
+    fused(*(a.reshape(-1) for a in arrays), *scalars)
+    return True

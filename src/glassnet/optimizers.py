@@ -115,18 +115,14 @@ class SGD(Optimizer):
         f = p.dtype.type
         lr, mu = f(self.lr), f(self.momentum)
         if self.momentum == 0.0:
-            fused = accel.kernel("sgd", p, g)
-            if fused is not None:
-                fused(p.reshape(-1), g.reshape(-1), lr)
+            if accel.run("sgd", (p, g), lr):
                 return
             tmp = np.multiply(g, lr, out=self._scratch(st, p))
             p -= tmp
             return
         first = "momentum_buffer" not in st
         v = _zeros_state(st, "momentum_buffer", p)
-        fused = accel.kernel("sgd_momentum", p, g, v)
-        if fused is not None:
-            fused(p.reshape(-1), g.reshape(-1), v.reshape(-1), mu, lr, first, self.nesterov)
+        if accel.run("sgd_momentum", (p, g, v), mu, lr, first, self.nesterov):
             return
         if first:
             np.copyto(v, g)
@@ -175,10 +171,7 @@ class Adam(Optimizer):
         k = f(1.0 / math.sqrt(1.0 - self.beta2 ** t))      # 1/√(1 − β2^t)
         eps = f(self.eps)
         step = f(self.lr / (1.0 - self.beta1 ** t))         # lr/(1 − β1^t)
-        fused = accel.kernel("adam", p, g, m, v)
-        if fused is not None:
-            fused(p.reshape(-1), g.reshape(-1), m.reshape(-1), v.reshape(-1),
-                  b1, c1, b2, c2, k, eps, step)
+        if accel.run("adam", (p, g, m, v), b1, c1, b2, c2, k, eps, step):
             return
         tmp = self._scratch(st, p)
         m *= b1                                           # m ← β1·m + (1 − β1)·g
@@ -216,9 +209,7 @@ class RMSprop(Optimizer):
         v = _zeros_state(st, "square_avg", p)
         f = p.dtype.type
         rho, c, eps, lr = f(self.rho), f(1.0 - self.rho), f(self.eps), f(self.lr)
-        fused = accel.kernel("rmsprop", p, g, v)
-        if fused is not None:
-            fused(p.reshape(-1), g.reshape(-1), v.reshape(-1), rho, c, eps, lr)
+        if accel.run("rmsprop", (p, g, v), rho, c, eps, lr):
             return
         tmp = self._scratch(st, p)
         v *= rho
@@ -251,9 +242,7 @@ class Adagrad(Optimizer):
         s = _zeros_state(st, "sum", p)
         f = p.dtype.type
         eps, lr = f(self.eps), f(self.lr)
-        fused = accel.kernel("adagrad", p, g, s)
-        if fused is not None:
-            fused(p.reshape(-1), g.reshape(-1), s.reshape(-1), eps, lr)
+        if accel.run("adagrad", (p, g, s), eps, lr):
             return
         tmp = self._scratch(st, p)
         np.multiply(g, g, out=tmp)
