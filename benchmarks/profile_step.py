@@ -21,7 +21,7 @@ import numpy as np
 
 import glassnet as gn
 from glassnet import losses
-from glassnet.models.training import _finite
+from glassnet.models.guards import all_finite as _finite
 
 L = gn.layers
 MODELS = {

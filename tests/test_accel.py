@@ -108,8 +108,8 @@ def test_without_numba_everything_runs_on_the_reference_path(monkeypatch):
     import sys
 
     monkeypatch.setitem(sys.modules, "numba", None)         # import numba -> ImportError
-    monkeypatch.delitem(sys.modules, "glassnet._kernels", raising=False)
-    monkeypatch.delattr(gn, "_kernels", raising=False)
+    monkeypatch.delitem(sys.modules, "glassnet._numba_updates", raising=False)
+    monkeypatch.delattr(gn, "_numba_updates", raising=False)
     monkeypatch.setattr(accel, "_kernels", None)
     monkeypatch.setattr(accel, "unavailable_reason", None)
     assert not accel.available() and not accel.enabled()

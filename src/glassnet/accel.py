@@ -4,9 +4,9 @@ The NumPy code in :mod:`glassnet.optimizers` is the reference and always works. 
 NumPy, Adam's update is a dozen passes over every weight (``m *= β1``, ``tmp = g·(1 − β1)``,
 ``m += tmp``, ...), each a trip through memory; for the 235 146 weights of a 784-256-128-10 net
 that is a third of a training step. When `numba <https://numba.pydata.org>`_ is installed
-(``pip install glassnet[fast]``), the optimizers run the same arithmetic as one fused loop instead
-(``glassnet/_kernels.py``): same operations, same order, same dtype, hence the same bits, which
-the tests check for every optimizer.
+(``pip install glassnet[fast]``), the optimizers run the same arithmetic as one fused loop
+instead (``glassnet/_numba_updates.py``): same operations, same order, same dtype, hence the
+same bits, which the tests check for every optimizer.
 
 Nothing changes for the user but the speed. To run the reference path alone, call
 ``glassnet.accel.set_enabled(False)``, use ``with glassnet.accel.disabled(): ...``, or set the
@@ -32,7 +32,7 @@ def _load() -> ModuleType | None:
     global _kernels, unavailable_reason
     if _kernels is None and unavailable_reason is None:
         try:
-            from glassnet import _kernels as module
+            from glassnet import _numba_updates as module
         except ImportError as exc:              # numba is not installed
             unavailable_reason = f"numba cannot be imported ({exc})"
         except Exception as exc:                # numba is there but cannot set up its kernels

@@ -1,6 +1,8 @@
 """Callbacks: small objects that ``fit`` calls at fixed points of training (as in Keras).
 
-Hooks, all optional: ``on_train_begin(logs)``, ``on_epoch_begin(epoch)``,
+Before training starts, ``fit`` calls ``check_setup(model, logged)`` on each callback with the
+names it will log, so a misconfigured callback fails before any weight changes. Hooks, all
+optional: ``on_train_begin(logs)``, ``on_epoch_begin(epoch)``,
 ``on_train_batch_begin(step)``, ``on_train_batch_end(step, logs)``, ``on_epoch_end(epoch, logs)``,
 ``on_train_end(logs)``. ``step`` counts parameter updates since the model was created (it carries
 over when training resumes); ``logs`` holds ``"loss"`` and the metrics.
@@ -25,6 +27,10 @@ class Callback:
 
     def set_model(self, model) -> None:
         self.model = model
+
+    def check_setup(self, model, logged: list[str]) -> None:
+        """Raise ``ValueError`` if this callback cannot work with ``model`` and the quantities
+        ``fit`` will log (``"loss"``, the metrics, ``"val_*"`` with validation data)."""
 
     def on_train_begin(self, logs: dict | None = None) -> None: ...
     def on_epoch_begin(self, epoch: int) -> None: ...
@@ -92,6 +98,9 @@ class EarlyStopping(Callback):
         self.mode = mode
         self.restore_best_weights = bool(restore_best_weights)
         self.stopped_epoch: int | None = None
+
+    def check_setup(self, model, logged):
+        _check_monitor("EarlyStopping", self.monitor, logged)
 
     def on_train_begin(self, logs=None):
         self.wait = 0
@@ -196,6 +205,20 @@ class ModelCheckpoint(Callback):
         self.monitor = monitor
         self.best = math.inf
         self.saved: list[str] = []
+        self.path_for(1)                # an unknown {placeholder} fails here, not after epoch 1
+
+    def path_for(self, epoch: int) -> str:
+        """The file written after epoch ``epoch`` (1-based)."""
+        try:
+            return self.path.format(epoch=epoch)
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ValueError(f"path may contain only the placeholder {{epoch}} (e.g. "
+                             f"'ckpt-{{epoch:03d}}.glassnet'), got {self.path!r} ({exc!r})"
+                             ) from None
+
+    def check_setup(self, model, logged):
+        if self.save_best_only:
+            _check_monitor("ModelCheckpoint", self.monitor, logged)
 
     def on_epoch_end(self, epoch, logs):
         if (epoch + 1) % self.every:
@@ -209,9 +232,21 @@ class ModelCheckpoint(Callback):
             if not sign * value < self.best:
                 return
             self.best = sign * value
-        path = self.path.format(epoch=epoch + 1)
+        path = self.path_for(epoch + 1)
         self.model.save(path)
         self.saved.append(path)
+
+
+_FIT_VAL_NAMES = ("val_loss", "val_accuracy", "val_mse", "val_mae")
+
+
+def _check_monitor(who: str, monitor: str, logged: list[str]) -> None:
+    """Before training: a validation quantity that ``fit`` logs needs validation data. (Other
+    names may be added to the logs by another callback: they are checked after the first epoch.)"""
+    if monitor in _FIT_VAL_NAMES and not any(k.startswith("val_") for k in logged):
+        raise ValueError(f"{who} monitor {monitor!r} is not among the logged quantities "
+                         f"{sorted(logged)}; pass validation_data (or validation_split) for "
+                         f"val_* names")
 
 
 class LearningRateScheduler(Callback):

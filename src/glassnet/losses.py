@@ -124,6 +124,12 @@ class Loss:
         """Validate targets for a network with ``n_outputs`` outputs and convert them once."""
         raise NotImplementedError
 
+    def batch_ready(self, y: np.ndarray, n_outputs: int, dtype) -> bool:
+        """True when ``y`` is already in the form :meth:`check_targets` returns (a float
+        ``(n, n_outputs)`` array of the model's dtype by default), so a training step can skip
+        the full check. Values are not looked at, except class indices (see the subclass)."""
+        return y.dtype == dtype and y.ndim == 2 and y.shape[1] == n_outputs
+
     def value(self, a: np.ndarray, y: np.ndarray) -> float:
         """Mean loss of outputs ``a`` against checked targets ``y``."""
         raise NotImplementedError
@@ -200,6 +206,12 @@ class CategoricalCrossentropy(Loss):
             raise ValueError(f"{name} one-hot rows must be non-negative and sum to 1; "
                              "pass integer labels (n,) or np.eye(k)[labels]")
         return onehot
+
+    def batch_ready(self, y, n_outputs, dtype):
+        if y.dtype == np.int64 and y.ndim == 1:
+            # One pass: a negative label read as uint64 is huge, so this also refuses those.
+            return bool(y.view(np.uint64).max() < n_outputs)
+        return super().batch_ready(y, n_outputs, dtype)
 
     def value(self, a, y):
         return categorical_crossentropy(a, y)

@@ -28,10 +28,32 @@ class Optimizer:
     compute in that dtype alone and give the same bits.
     """
 
-    def __init__(self, lr: float) -> None:
+    def __init__(self, lr: float | None, learning_rate: float | None = None,
+                 default: float | None = None) -> None:
+        if lr is not None and learning_rate is not None:
+            raise TypeError(f"give the learning rate once, as lr or as learning_rate (Keras' "
+                            f"name), got lr={lr!r} and learning_rate={learning_rate!r}")
+        lr = lr if lr is not None else learning_rate if learning_rate is not None else default
+        if lr is None:
+            raise TypeError(f"{type(self).__name__} needs a learning rate: lr=...")
         self.lr = check_number(lr, "lr", low=0.0, low_inclusive=False)
         self.iterations = 0
         self.state: list[dict[str, np.ndarray]] = []
+        self._owner = None            # the model compiled with it (see Sequential.compile)
+
+    @property
+    def learning_rate(self) -> float:
+        """Keras' name for :attr:`lr` (the same number)."""
+        return self.lr
+
+    @learning_rate.setter
+    def learning_rate(self, value: float) -> None:
+        self.lr = check_number(value, "learning_rate", low=0.0, low_inclusive=False)
+
+    def __getstate__(self) -> dict:
+        state = self.__dict__.copy()
+        state["_owner"] = None          # a weak reference does not pickle; the model re-claims
+        return state
 
     def _state_for(self, i: int, p: np.ndarray) -> dict[str, np.ndarray]:
         while len(self.state) <= i:
@@ -51,9 +73,20 @@ class Optimizer:
         if len(params) != len(grads):
             raise ValueError(f"params and grads must be lists of the same length, got "
                              f"{len(params)} and {len(grads)}")
+        self._check_state(params)
         self.iterations += 1
         for i, (p, g) in enumerate(zip(params, grads, strict=True)):
             self._update(p, g, self._state_for(i, p))
+
+    def _check_state(self, params: list[np.ndarray]) -> None:
+        """Refuse, before changing anything, parameters that do not match the state kept."""
+        for i, st in enumerate(self.state[:len(params)]):
+            for key, value in st.items():
+                if not key.startswith("_") and value.shape != params[i].shape:
+                    raise ValueError(
+                        f"this {type(self).__name__} keeps state {key!r} of shape {value.shape} "
+                        f"for params[{i}], got an array of shape {params[i].shape}; an optimizer "
+                        f"belongs to one model: create a new one for another model")
 
     def _update(self, p: np.ndarray, g: np.ndarray, st: dict[str, np.ndarray]) -> None:
         raise NotImplementedError
@@ -102,8 +135,9 @@ class SGD(Optimizer):
         p ← p − lr·d
     """
 
-    def __init__(self, lr: float = 0.01, momentum: float = 0.0, nesterov: bool = False) -> None:
-        super().__init__(lr)
+    def __init__(self, lr: float | None = None, momentum: float = 0.0, nesterov: bool = False,
+                 *, learning_rate: float | None = None) -> None:
+        super().__init__(lr, learning_rate, default=0.01)
         self.momentum = check_number(momentum, "momentum", low=0.0, high=1.0, high_inclusive=False)
         if not isinstance(nesterov, bool):
             raise TypeError(f"nesterov must be a bool, got {type(nesterov).__name__}")
@@ -155,9 +189,9 @@ class Adam(Optimizer):
     Note the square root of ``v``: post 003 divides by ``v`` itself, which is wrong.
     """
 
-    def __init__(self, lr: float = 1e-3, beta1: float = 0.9, beta2: float = 0.999,
-                 eps: float = 1e-8) -> None:
-        super().__init__(lr)
+    def __init__(self, lr: float | None = None, beta1: float = 0.9, beta2: float = 0.999,
+                 eps: float = 1e-8, *, learning_rate: float | None = None) -> None:
+        super().__init__(lr, learning_rate, default=1e-3)
         self.beta1 = check_number(beta1, "beta1", low=0.0, high=1.0, high_inclusive=False)
         self.beta2 = check_number(beta2, "beta2", low=0.0, high=1.0, high_inclusive=False)
         self.eps = check_number(eps, "eps", low=0.0)
@@ -200,8 +234,9 @@ class RMSprop(Optimizer):
     ``v ← ρ·v + (1 − ρ)·g²``,  ``p ← p − lr · g / (√v + ε)``.
     """
 
-    def __init__(self, lr: float = 1e-2, rho: float = 0.99, eps: float = 1e-8) -> None:
-        super().__init__(lr)
+    def __init__(self, lr: float | None = None, rho: float = 0.99, eps: float = 1e-8, *,
+                 learning_rate: float | None = None) -> None:
+        super().__init__(lr, learning_rate, default=1e-2)
         self.rho = check_number(rho, "rho", low=0.0, high=1.0, high_inclusive=False)
         self.eps = check_number(eps, "eps", low=0.0)
 
@@ -234,8 +269,9 @@ class Adagrad(Optimizer):
     ``s ← s + g²``,  ``p ← p − lr · g / (√s + ε)``.
     """
 
-    def __init__(self, lr: float = 1e-2, eps: float = 1e-10) -> None:
-        super().__init__(lr)
+    def __init__(self, lr: float | None = None, eps: float = 1e-10, *,
+                 learning_rate: float | None = None) -> None:
+        super().__init__(lr, learning_rate, default=1e-2)
         self.eps = check_number(eps, "eps", low=0.0)
 
     def _update(self, p, g, st):

@@ -91,7 +91,7 @@ def test_a_callback_can_stop_training():
     X, y = make_data()
     model = make_model()
     history = model.fit(X, y, epochs=10, verbose=0, callbacks=[StopAfterTwo()])
-    assert len(history.history["loss"]) == 2 and model.epoch == 2 and model.step == 2
+    assert len(history.history["loss"]) == 2 and model.epoch == 2 and model.iterations == 2
 
 
 def test_history_keeps_one_value_per_epoch_and_key():

@@ -399,12 +399,13 @@ def test_wrong_feature_count_at_predict(softmax_model):
         softmax_model.predict(np.ones((4, 3)))
 
 
-def test_predict_and_evaluate_before_build():
-    model = gn.Sequential([Dense(2)])
-    with pytest.raises(gn.NotFittedError, match="cannot predict before the model is built"):
-        model.predict(np.ones((2, 3)))
-    with pytest.raises(ValueError, match="before the model is built"):   # also a ValueError
-        model.evaluate(np.ones((2, 3)), np.ones((2, 2)))
+def test_predict_builds_an_unbuilt_model_from_X_as_keras():
+    model = gn.Sequential([Dense(2)], seed=0)
+    out = model.predict(np.ones((2, 3)))
+    assert model.built and model.input_shape == (3,) and out.shape == (2, 2)
+    np.testing.assert_array_equal(model(np.ones((2, 3))), out)       # model(X) is predict(X)
+    with pytest.raises(ValueError, match="not compiled"):
+        gn.Sequential([Dense(2)]).evaluate(np.ones((2, 3)), np.ones((2, 2)))
 
 
 def test_not_compiled():

@@ -88,7 +88,8 @@ def test_round_trip_is_exact(tmp_path, dtype, optimizer):
     assert saved_state.keys() == loaded_state.keys() and saved_state
     for key in saved_state:
         np.testing.assert_array_equal(saved_state[key], loaded_state[key])
-    assert (loaded.epoch, loaded.step, loaded.fit_seed) == (model.epoch, model.step, model.fit_seed)
+    assert ((loaded.epoch, loaded.iterations, loaded.fit_seed)
+            == (model.epoch, model.iterations, model.fit_seed))
     assert loaded.history.history == model.history.history
 
     # the optimizer state matters: continuing training gives the same weights

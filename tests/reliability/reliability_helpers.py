@@ -72,7 +72,7 @@ def model_state(model) -> dict:
         "opt_config": (type(opt).__name__, opt.get_config(), opt.iterations) if opt else None,
         "loss": None if model.loss is None else model.loss.name,
         "metrics": list(model.metrics),
-        "position": (model.epoch, model.step, model.fit_seed),
+        "position": (model.epoch, model.iterations, model.fit_seed),
         "history": None if model.history is None else copy.deepcopy(model.history.history),
     }
 

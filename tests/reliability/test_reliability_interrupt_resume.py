@@ -81,7 +81,7 @@ def test_ctrl_c_leaves_the_model_at_the_last_completed_step(reference, interrupt
         model.fit(X, YC, epochs=EPOCHS, batch_size=BATCH, verbose=0, callbacks=[interrupt(step)])
     assert signal.getsignal(signal.SIGINT) is handler          # fit put the handler back
     # step `step` was completed (a signal during it waits for its end), nothing after it
-    assert model.step == step + 1
+    assert model.iterations == step + 1
     assert_weights_equal(model.get_weights(), snaps.weights[step + 1])
     assert model.optimizer.iterations == step + 1
     assert model.epoch == step // steps_per_epoch            # the epoch of `step` did not end
@@ -91,17 +91,18 @@ def test_ctrl_c_leaves_the_model_at_the_last_completed_step(reference, interrupt
 @pytest.mark.parametrize("batch_size, step, shown",
                          [(BATCH, 8, "Epoch 2/6"), (None, 2, "Training")],
                          ids=["bar-per-epoch", "full-batch-bar"])
-def test_ctrl_c_closes_the_progress_bar(capsys, batch_size, step, shown):
+def test_ctrl_c_closes_the_progress_bar(capsys, monkeypatch, batch_size, step, shown):
     from tqdm.auto import tqdm
 
+    monkeypatch.setattr("glassnet.models.progress._is_terminal", lambda stream: True)
     model = softmax_model()
     with pytest.raises(KeyboardInterrupt):
         model.fit(X, YC, epochs=EPOCHS, batch_size=batch_size, verbose=1,
                   callbacks=[SigintAt(step)])
-    assert model.step == step + 1
+    assert model.iterations == step + 1
     assert len(tqdm._instances) == 0, "a progress bar was left open"
-    err = capsys.readouterr().err
-    assert shown in err and err.endswith("\n")
+    out = capsys.readouterr().out
+    assert shown in out and out.endswith("\n")
 
 
 def test_a_second_ctrl_c_stops_at_once():
@@ -110,7 +111,7 @@ def test_a_second_ctrl_c_stops_at_once():
     with pytest.raises(KeyboardInterrupt):
         model.fit(X, YC, epochs=EPOCHS, batch_size=BATCH, verbose=0,
                   callbacks=[SigintAt(3, "begin", times=2)])
-    assert model.step == 3          # raised before step 3 ran
+    assert model.iterations == 3          # raised before step 3 ran
 
 
 def test_after_ctrl_c_the_model_trains_on_and_the_history_is_kept(reference):
@@ -136,7 +137,7 @@ OPTIMIZERS = {
 
 def state(model):
     return (model.get_weights(), model.optimizer.state_arrays(), model.optimizer.iterations,
-            model.step, model.epoch, model.fit_seed)
+            model.iterations, model.epoch, model.fit_seed)
 
 
 def assert_same_run(a, b):

@@ -24,8 +24,6 @@ class Activation(Layer):
     def __init__(self, activation: str, name: str | None = None) -> None:
         super().__init__(name)
         self.activation = activations.get(activation)
-        self.fused_head = False
-        self.logits: np.ndarray | None = None
 
     def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         self._ensure_built(x)

@@ -8,19 +8,55 @@ A layer is a small object with
 * ``params`` and ``grads``: dicts of arrays with the same keys and shapes,
 * lazy ``build(input_shape, rng, dtype)`` from the first input's per-sample shape.
 
-Two rules keep the engine fast and let a model pack every parameter into one buffer
-(see :mod:`glassnet.models.sequential`):
+Write it the obvious way: ``self.grads["w"] = x.T @ grad`` works. Once a model is built it keeps
+every parameter (and every gradient) in one flat buffer and each ``params[key]`` / ``grads[key]``
+is a view into it; the dicts are then :class:`BoundArrays`, whose assignment *copies into* that
+view (so the optimizer sees it) and refuses an array of another shape at once. Writing into the
+array in place (``np.matmul(..., out=self.grads["w"])``) saves the copy.
 
-1. ``backward`` writes gradients *into* the existing arrays of ``self.grads``
-   (``np.matmul(..., out=self.grads["W"])`` or ``self.grads["b"][...] = ...``), never rebinds them.
-2. Parameters are read through ``self.params[key]`` each time and changed only in place.
+The model may set three attributes on a layer, declared here with their defaults:
+``fused_head`` (the loss hands this layer ``dL/dz`` directly, so its backward skips the
+activation), ``logits`` (the pre-activation output the fused loss reads) and ``need_input_grad``
+(False for the lowest trainable layer, whose input needs no gradient).
 """
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 import numpy as np
+
+
+class BoundArrays(dict):
+    """A ``params``/``grads`` dict whose arrays are views into a model's flat buffer.
+
+    ``d[key] = value`` copies ``value`` into the existing view instead of replacing it, so a
+    layer that assigns its gradient the natural way still trains. A new key, or a value of
+    another shape, is refused with a ``ValueError`` naming the layer and the key.
+    """
+
+    def __init__(self, arrays: dict[str, np.ndarray], owner: str) -> None:
+        super().__init__(arrays)
+        self.owner = owner
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        target = self.get(key)
+        if value is target:             # ``grads[k] += ...`` rebinds the same array: done
+            return
+        if target is None:
+            raise ValueError(f"{self.owner}: cannot add the new array {key!r} after the model "
+                             f"was built; create every entry of params/grads in build() "
+                             f"(keys: {sorted(self)})")
+        value = np.asarray(value)
+        if value.shape != target.shape:
+            raise ValueError(f"{self.owner}[{key!r}] must keep shape {target.shape}, got "
+                             f"{value.shape}")
+        np.copyto(target, value)
+
+    def __reduce__(self):
+        # Copies (pickle, deepcopy) are plain dicts; the model that owns them packs them again.
+        return (dict, (dict(self),))
 
 
 class Layer:
@@ -38,6 +74,12 @@ class Layer:
         filled by the last :meth:`backward`.
     input_shape, output_shape : tuple[int, ...] or None
         Per-sample shapes (without the batch axis), known once the layer is built.
+    fused_head : bool
+        Set by the model: the loss gives this (last) layer ``dL/dz`` directly (``dZ = A − Y``).
+    logits : ndarray or None
+        With ``fused_head``, the pre-activation output of the last forward pass.
+    need_input_grad : bool
+        Set by the model: False when nothing below this layer needs ``dL/d(input)``.
     """
 
     def __init__(self, name: str | None = None) -> None:
@@ -50,7 +92,20 @@ class Layer:
         self.input_shape: tuple[int, ...] | None = None
         self.output_shape: tuple[int, ...] | None = None
         self.dtype: np.dtype = np.dtype(np.float32)
+        self.fused_head = False
+        self.logits: np.ndarray | None = None
+        self.need_input_grad = True
         self._cache: Any = None
+        self._owner: weakref.ref | None = None      # the model this layer belongs to
+        self.declared_input_shape: tuple[int, ...] | None = None
+
+    def _declare_input_shape(self, input_shape: Any) -> None:
+        """Keras' ``input_shape=`` on a first layer: per-sample shape (``(None, ...)`` also
+        accepted), used to build the model before any data is seen."""
+        if input_shape is not None:
+            from glassnet.models.sequential import check_input_shape
+
+            self.declared_input_shape = check_input_shape(input_shape)
 
     # ------------------------------------------------------------------ building
     def build(
@@ -107,6 +162,16 @@ class Layer:
     def n_params(self) -> int:
         """Number of trainable scalars."""
         return int(sum(p.size for p in self.params.values()))
+
+    @property
+    def model(self):
+        """The model this layer belongs to, or None."""
+        return self._owner() if self._owner is not None else None
+
+    def __getstate__(self) -> dict:
+        state = self.__dict__.copy()
+        state["_owner"] = None          # a weak reference does not pickle; the model re-claims
+        return state
 
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items() if k != "name")

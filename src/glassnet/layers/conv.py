@@ -10,7 +10,6 @@ from glassnet import activations, initializers
 from glassnet._validation import check_choice, check_int, check_number
 from glassnet.conv.ops import (
     PADDINGS,
-    as_image_batch,
     as_pair,
     conv2d_backward,
     conv2d_forward,
@@ -19,29 +18,8 @@ from glassnet.conv.ops import (
     inference_chunk,
     pair_to_config,
 )
-from glassnet.conv.workspace import Workspace
-from glassnet.layers.base import Layer
-
-
-def check_build_dtype(dtype: Any) -> np.dtype:
-    """The dtype a layer computes in: float32 or float64."""
-    dt = np.dtype(dtype)
-    if dt not in (np.float32, np.float64):
-        raise TypeError(f"dtype must be float32 or float64, got {dt}")
-    return dt
-
-
-def check_image_shape(input_shape: tuple[int, ...], who: str) -> tuple[int, int, int]:
-    """Check a per-sample shape ``(channels, height, width)``."""
-    shape = tuple(int(s) for s in input_shape)
-    if len(shape) != 3:
-        hint = ""
-        if len(shape) == 2:
-            hint = (f"; for single-channel images add the channel axis: reshape (n, {shape[0]}, "
-                    f"{shape[1]}) to (n, 1, {shape[0]}, {shape[1]})")
-        raise ValueError(f"{who} expects per-sample input shape (channels, height, width), "
-                         f"got {shape}{hint}")
-    return shape  # type: ignore[return-value]
+from glassnet.layers.image import ImageLayer, check_image_shape
+from glassnet.layers.regularization import Penalized
 
 
 def _filters_last(z: np.ndarray, batch_last: bool) -> np.ndarray:
@@ -61,7 +39,7 @@ def _from_filters_last(z_pf: np.ndarray, shape: tuple[int, ...], batch_last: boo
     return z_pf.T.reshape(f, n, ho, wo).transpose(1, 0, 2, 3)
 
 
-class Conv2D(Layer):
+class Conv2D(Penalized, ImageLayer):
     """2-D convolution (cross-correlation) with ``filters`` learned kernels and a fused activation.
 
     Parameters
@@ -106,8 +84,9 @@ class Conv2D(Layer):
     def __init__(self, filters: int, kernel_size: int | tuple[int, int], stride: int | tuple = 1,
                  padding: str = "valid", activation: str | None = None,
                  kernel_initializer: str = "glorot_uniform", l1: float = 0.0, l2: float = 0.0,
-                 name: str | None = None) -> None:
+                 name: str | None = None, input_shape: tuple[int, ...] | None = None) -> None:
         super().__init__(name)
+        self._declare_input_shape(input_shape)
         self.filters = check_int(filters, "filters", low=1)
         self.kernel_size = as_pair(kernel_size, "kernel_size")
         self.stride = as_pair(stride, "stride")
@@ -117,18 +96,10 @@ class Conv2D(Layer):
         self.kernel_initializer = kernel_initializer
         self.l1 = check_number(l1, "l1", low=0.0)
         self.l2 = check_number(l2, "l2", low=0.0)
-        self.fused_head = False      # set by the model when the loss supplies dL/dz directly
-        self.need_input_grad = True  # the model turns it off for the first layer
-        self.logits: np.ndarray | None = None
-        self._work = Workspace()           # arrays kept between training steps
-
-    @property
-    def _who(self) -> str:
-        return f"{type(self).__name__} layer {self.name!r}"
 
     def build(self, input_shape, rng=None, dtype=np.float32):
-        shape = check_image_shape(input_shape, self._who)
-        super().build(shape, rng, check_build_dtype(dtype))
+        super().build(input_shape, rng, dtype)
+        shape = self.input_shape
         rng = rng if rng is not None else np.random.default_rng()
         c = shape[0]
         kh, kw = self.kernel_size
@@ -144,9 +115,7 @@ class Conv2D(Layer):
         return (self.filters, ho, wo)
 
     def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
-        x = as_image_batch(x, self._who, self.dtype if self.built else None)
-        self._ensure_built(x)
-        x = as_image_batch(x, self._who, self.dtype)
+        x = self._input_batch(x)
         if x.shape[1] != self.input_shape[0]:
             raise ValueError(f"{self._who} was built for inputs with {self.input_shape[0]} "
                              f"channel(s), got x with {x.shape[1]} (shape {x.shape})")
@@ -198,25 +167,13 @@ class Conv2D(Layer):
         dx = conv2d_backward(dz, cols, W, x.shape, self.stride, pads, self.grads["W"],
                              self.grads["b"], need_dx=self.need_input_grad, dcols_out=dcols,
                              dx_out=dx, batch_last=batch_last)
-        if self.l1:
-            self.grads["W"] += self.l1 * np.sign(W)
-        if self.l2:
-            self.grads["W"] += (2.0 * self.l2) * W
+        self._add_penalty_gradient()
         return dx
 
     def output_shape_for(self, x_shape: tuple[int, ...]) -> tuple[int, int]:
         """Spatial output size ``(Ho, Wo)`` for a batch of shape ``x_shape``."""
         (ho, wo), _ = conv_geometry(x_shape[2:], self.kernel_size, self.stride, self.padding)
         return ho, wo
-
-    def penalty(self) -> float:
-        W = self.params["W"]
-        total = 0.0
-        if self.l1:
-            total += self.l1 * float(np.abs(W).sum())
-        if self.l2:
-            total += self.l2 * float(np.vdot(W, W))
-        return total
 
     def get_config(self) -> dict[str, Any]:
         return {"filters": self.filters, "kernel_size": pair_to_config(self.kernel_size),

@@ -9,6 +9,7 @@ import numpy as np
 from glassnet import activations, initializers
 from glassnet._validation import check_int, check_number
 from glassnet.layers.base import Layer
+from glassnet.layers.regularization import Penalized
 
 
 def dense_forward(x: np.ndarray, W: np.ndarray, b: np.ndarray, out: np.ndarray | None = None):
@@ -56,7 +57,7 @@ def dense_backward(x: np.ndarray, W: np.ndarray, dz: np.ndarray, dW: np.ndarray,
     return dz @ W.T                               # (m, n_out) @ (n_out, n_in) -> (m, n_in)
 
 
-class Dense(Layer):
+class Dense(Penalized, Layer):
     """Fully connected layer ``A = activation(X @ W + b)``.
 
     Parameters
@@ -77,18 +78,15 @@ class Dense(Layer):
 
     def __init__(self, units: int, activation: str | None = None,
                  kernel_initializer: str = "glorot_uniform", l1: float = 0.0, l2: float = 0.0,
-                 name: str | None = None) -> None:
+                 name: str | None = None, input_shape: tuple[int, ...] | None = None) -> None:
         super().__init__(name)
+        self._declare_input_shape(input_shape)
         self.units = check_int(units, "units", low=1)
         self.activation = activations.get(activation)
         initializers.get(kernel_initializer)          # validate the name now
         self.kernel_initializer = kernel_initializer
         self.l1 = check_number(l1, "l1", low=0.0)
         self.l2 = check_number(l2, "l2", low=0.0)
-        self.fused_head = False      # set by the model when the loss supplies dL/dz directly
-        self.need_input_grad = True  # the model turns it off for the first layer
-        self.logits: np.ndarray | None = None
-        self._buffers: dict[int, np.ndarray] = {}
 
     def build(self, input_shape, rng=None, dtype=np.float32):
         if len(input_shape) != 1:
@@ -104,7 +102,6 @@ class Dense(Layer):
                                  dtype=self.dtype)
         self.params = {"W": W, "b": np.zeros(self.units, dtype=self.dtype)}
         self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
-        self._buffers = {}
 
     def compute_output_shape(self, input_shape):
         return (self.units,)
@@ -114,12 +111,7 @@ class Dense(Layer):
         if x.ndim != 2 or x.shape[1] != self.input_shape[0]:
             raise ValueError(f"{self.name} expects input of shape (n, {self.input_shape[0]}), "
                              f"got {x.shape}")
-        out = None
-        if training:                                   # reuse one buffer per batch size
-            out = self._buffers.get(x.shape[0])
-            if out is None:
-                out = self._buffers[x.shape[0]] = np.empty((x.shape[0], self.units), self.dtype)
-        z = dense_forward(x, self.params["W"], self.params["b"], out=out)   # (m, units)
+        z = dense_forward(x, self.params["W"], self.params["b"])          # (m, units), new array
         if self.fused_head:
             self.logits = z
             a = self.activation.forward(z)
@@ -136,22 +128,8 @@ class Dense(Layer):
             dz = self.activation.backward(grad, a)
         dx = dense_backward(x, self.params["W"], dz, self.grads["W"], self.grads["b"],
                             need_dx=self.need_input_grad)
-        if self.l1 or self.l2:
-            W = self.params["W"]
-            if self.l1:
-                self.grads["W"] += self.l1 * np.sign(W)
-            if self.l2:
-                self.grads["W"] += (2.0 * self.l2) * W
+        self._add_penalty_gradient()
         return dx
-
-    def penalty(self) -> float:
-        W = self.params["W"]
-        total = 0.0
-        if self.l1:
-            total += self.l1 * float(np.abs(W).sum())
-        if self.l2:
-            total += self.l2 * float(np.vdot(W, W))
-        return total
 
     def get_config(self) -> dict[str, Any]:
         return {"units": self.units, "activation": self.activation.name,

@@ -12,6 +12,11 @@ from glassnet.layers.base import Layer
 class Flatten(Layer):
     """Reshape ``(m, d1, d2, ...)`` to ``(m, d1·d2·...)`` (a view, no copy when contiguous)."""
 
+    def __init__(self, name: str | None = None,
+                 input_shape: tuple[int, ...] | None = None) -> None:
+        super().__init__(name)
+        self._declare_input_shape(input_shape)
+
     def compute_output_shape(self, input_shape):
         return (math.prod(input_shape),)
 

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from glassnet._validation import check_choice
-from glassnet.conv.ops import PADDINGS, as_image_batch, as_pair, conv_geometry, pair_to_config
+from glassnet.conv.ops import PADDINGS, as_pair, conv_geometry, pair_to_config
 from glassnet.conv.pool_ops import (
     avg_pool_backward,
     avg_pool_forward,
@@ -16,12 +16,10 @@ from glassnet.conv.pool_ops import (
     max_pool_forward,
     tiled_max_pool_forward,
 )
-from glassnet.conv.workspace import Workspace
-from glassnet.layers.base import Layer
-from glassnet.layers.conv import check_build_dtype, check_image_shape
+from glassnet.layers.image import ImageLayer, check_image_shape
 
 
-class _Pool2D(Layer):
+class _Pool2D(ImageLayer):
     """Shared arguments, shapes and checks of the 2-D pooling layers."""
 
     def __init__(self, pool_size: int | tuple[int, int] = 2, stride: int | tuple | None = None,
@@ -30,14 +28,6 @@ class _Pool2D(Layer):
         self.pool_size = as_pair(pool_size, "pool_size")
         self.stride = self.pool_size if stride is None else as_pair(stride, "stride")
         self.padding = check_choice(padding, "padding", PADDINGS)
-        self._work = Workspace()           # arrays kept between training steps
-
-    @property
-    def _who(self) -> str:
-        return f"{type(self).__name__} layer {self.name!r}"
-
-    def build(self, input_shape, rng=None, dtype=np.float32):
-        super().build(check_image_shape(input_shape, self._who), rng, check_build_dtype(dtype))
 
     def _geometry(self, hw):
         return conv_geometry(hw, self.pool_size, self.stride, self.padding, window="pool")
@@ -48,9 +38,7 @@ class _Pool2D(Layer):
         return (c, ho, wo)
 
     def _prepare(self, x: np.ndarray) -> tuple[np.ndarray, Any]:
-        x = as_image_batch(x, self._who, self.dtype if self.built else None)
-        self._ensure_built(x)
-        x = as_image_batch(x, self._who, self.dtype)
+        x = self._input_batch(x)
         _, pads = self._geometry(x.shape[2:])
         return x, pads
 

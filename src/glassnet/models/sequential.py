@@ -1,21 +1,26 @@
 """``Sequential``: a stack of layers, a loss and an optimizer.
 
 The model only orders the layers; each layer owns its parameters, gradients and cache. One training
-step reads as the posts describe it::
+step, :meth:`Sequential.train_step`, reads as the posts describe it::
 
     A = X
     for layer in layers:            A = layer.forward(A, training=True)      # forward
-    loss, dZ = loss(A, Y)                                                     # loss
+    loss, dZ = loss(A, Y)           # dZ = A − Y for sigmoid/softmax heads    # loss and dZ
     for layer in reversed(layers):  dZ = layer.backward(dZ)                  # backward
     optimizer.step(params, grads)                                            # update
 
 Once built, all parameters live in one contiguous array (and all gradients in another); each
 layer's ``params[key]`` is a view into it. The optimizer then updates every weight of the network
 in a few vectorised passes over one array instead of one pass per layer and parameter.
+
+A layer and an optimizer belong to one model: giving them to a second model (or one layer twice
+to the same model) is refused with an error naming the object, since they would share weights,
+gradients or optimizer state without anyone noticing.
 """
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 import numpy as np
@@ -29,11 +34,39 @@ from glassnet._validation import (
     describe,
 )
 from glassnet.errors import NotFittedError
-from glassnet.layers.base import Layer
+from glassnet.layers.base import BoundArrays, Layer
 from glassnet.layers.dense import Dense
-from glassnet.models import _metrics
+from glassnet.models import batch_metrics
+from glassnet.models.guards import DivergenceGuard
 
 _PREDICT_CHUNK = 8192
+
+
+def check_input_shape(input_shape: Any, name: str = "input_shape") -> tuple[int, ...]:
+    """A per-sample shape from ``(d, ...)`` or Keras' ``(None, d, ...)`` (batch axis first)."""
+    if isinstance(input_shape, (list, tuple)):
+        dims = list(input_shape)
+        if dims and dims[0] is None:
+            dims = dims[1:]
+        ok = bool(dims) and all(isinstance(d, (int, np.integer)) and not isinstance(d, bool)
+                                and d >= 1 for d in dims)
+        if ok:
+            return tuple(int(d) for d in dims)
+    hint = (f"; for {input_shape} features write ({input_shape},)"
+            if isinstance(input_shape, (int, np.integer)) and not isinstance(input_shape, bool)
+            else "")
+    raise ValueError(f"{name} must be a tuple of positive integers such as (784,) or "
+                     f"(None, 784) (batch axis first, as Keras), got {input_shape!r}{hint}")
+
+
+def _claim(obj: Any, model: Sequential, what: str) -> None:
+    """Make ``model`` the owner of a layer or optimizer, refusing one that has another owner."""
+    owner = obj._owner() if getattr(obj, "_owner", None) is not None else None
+    if owner is not None and owner is not model:
+        raise ValueError(f"{what} already belongs to another model ({owner.name!r}); a layer or "
+                         f"optimizer cannot be shared between models, since they would share "
+                         f"weights or optimizer state: create a new one (or copy.deepcopy it)")
+    obj._owner = weakref.ref(model)
 
 
 class Sequential:
@@ -49,6 +82,15 @@ class Sequential:
         ``np.float32`` (default, fast) or ``np.float64`` (for gradient checks).
     name : str
         Shown by :meth:`summary`.
+
+    Attributes
+    ----------
+    epoch : int
+        Epochs completed (during ``fit``: the epochs before the current one).
+    iterations : int
+        Parameter updates done (the optimizer's count, as Keras' ``optimizer.iterations``).
+    last_output : ndarray or None
+        The network's output for the batch of the last :meth:`train_step`.
     """
 
     def __init__(self, layers: list[Layer] | None = None, seed: int | None = None,
@@ -60,6 +102,8 @@ class Sequential:
             raise TypeError(f"dtype must be np.float32 or np.float64, got {dtype!r}") from None
         if self.dtype not in (np.float32, np.float64):
             raise TypeError(f"dtype must be np.float32 or np.float64, got {self.dtype}")
+        if not isinstance(name, str):
+            raise TypeError(f"name must be a str, got {type(name).__name__}")
         self.name = name
         if layers is not None and not isinstance(layers, (list, tuple)):
             raise TypeError(f"layers must be a list of Layer objects, got "
@@ -75,10 +119,11 @@ class Sequential:
         self.history = None
         self.stop_training = False
         self.epoch = 0            # epochs completed
-        self.step = 0             # parameter updates done
         self.fit_seed: int | None = None
+        self.last_output: np.ndarray | None = None
         self._flat_params: np.ndarray | None = None
         self._flat_grads: np.ndarray | None = None
+        self._guard: DivergenceGuard | None = None
         self._first_trainable = 0
         self._penalized: list[Layer] = []
 
@@ -89,6 +134,11 @@ class Sequential:
             raise TypeError(f"layers must be glassnet Layer objects, got {type(layer).__name__}")
         if self.__dict__.get("built"):
             raise ValueError("cannot add layers to a model that is already built")
+        if any(layer is other for other in self.layers):
+            raise ValueError(f"layer {layer.name!r} is already in this model; one layer object "
+                             f"can appear only once (it would share its weights and its cache): "
+                             f"create a second layer")
+        _claim(layer, self, f"layer {layer.name!r}")
         taken = {lay.name for lay in self.layers}
         if layer.name in taken:
             base, i = layer.name, 1
@@ -97,11 +147,23 @@ class Sequential:
             layer.name = f"{base}_{i}"
         self.layers.append(layer)
 
-    def build(self, input_shape: tuple[int, ...]) -> None:
-        """Create every layer's weights for samples of shape ``input_shape`` (no batch axis)."""
+    def build(self, input_shape: tuple[int | None, ...]) -> None:
+        """Create every layer's weights for samples of shape ``input_shape``.
+
+        ``input_shape`` is the per-sample shape, ``(784,)``, or Keras' form with the batch axis
+        first, ``(None, 784)``. Building a built model again is a no-op for the same shape and an
+        error for another (it would throw the trained weights away).
+        """
+        shape = check_input_shape(input_shape)
         if not self.layers:
             raise ValueError("the model has no layers; pass a list of layers to Sequential")
-        shape = tuple(int(s) for s in input_shape)
+        if self.built:
+            if shape == self.input_shape:
+                return
+            raise ValueError(f"input_shape {shape} differs from the shape {self.input_shape} "
+                             f"the model is built for; building again would discard its "
+                             f"weights: create a new model for inputs of shape {shape}")
+        self._output_shape_for(shape)               # check every layer before building any
         rng = np.random.default_rng(self.seed)
         self.input_shape = shape
         for layer in self.layers:
@@ -113,8 +175,7 @@ class Sequential:
         self._first_trainable = next((i for i, lay in enumerate(self.layers) if lay.params),
                                      len(self.layers))
         for i, layer in enumerate(self.layers):
-            if hasattr(layer, "need_input_grad"):
-                layer.need_input_grad = i > self._first_trainable
+            layer.need_input_grad = i > self._first_trainable
         self.built = True
         self._configure_head()
 
@@ -125,43 +186,55 @@ class Sequential:
         self._flat_grads = np.zeros(total, dtype=self.dtype)
         offset = 0
         for layer in self.layers:
+            params, grads = {}, {}
             for key, value in layer.params.items():
                 n = value.size
                 view = self._flat_params[offset:offset + n].reshape(value.shape)
                 view[...] = value
-                layer.params[key] = view
-                layer.grads[key] = self._flat_grads[offset:offset + n].reshape(value.shape)
+                params[key] = view
+                grads[key] = self._flat_grads[offset:offset + n].reshape(value.shape)
                 offset += n
+            layer.params = BoundArrays(params, f"{layer.name}.params")
+            layer.grads = BoundArrays(grads, f"{layer.name}.grads")
+        self._guard = DivergenceGuard(self._flat_params, self._flat_grads)
 
     def _configure_head(self) -> None:
         """Fuse the last activation with the loss when they pair (sigmoid+BCE, softmax+CCE)."""
         if not self.layers:
             return
-        last = self.layers[-1]
         for layer in self.layers:
-            if hasattr(layer, "fused_head"):
-                layer.fused_head = False
+            layer.fused_head = False
+        last = self.layers[-1]
         act = getattr(last, "activation", None)
-        if (self.loss is not None and self.loss.head is not None and hasattr(last, "fused_head")
+        if (self.loss is not None and self.loss.head is not None
                 and act is not None and act.name == self.loss.head):
             last.fused_head = True
 
     @property
     def fused_head(self) -> bool:
         """True when the loss gives ``dZ = (A − Y)/m`` for the last layer directly."""
-        return bool(self.layers and getattr(self.layers[-1], "fused_head", False))
+        return bool(self.layers and self.layers[-1].fused_head)
 
     @property
     def output_shape(self) -> tuple[int, ...] | None:
         return self.layers[-1].output_shape if self.built else None
 
+    @property
+    def iterations(self) -> int:
+        """Parameter updates done: the optimizer's step count (0 before ``compile``)."""
+        return self.optimizer.iterations if self.optimizer is not None else 0
+
     def compile(self, loss: str | losses.Loss = "mse",
                 optimizer: str | optimizers.Optimizer = "sgd",
                 metrics: list[str] | None = None) -> None:
         """Choose the loss, the optimizer and the metrics to report."""
-        self.loss = losses.get(loss)
-        self.optimizer = optimizers.get(optimizer)
-        self.metrics = _metrics.resolve(metrics)
+        loss = losses.get(loss)
+        optimizer = optimizers.get(optimizer)
+        metrics = batch_metrics.resolve(metrics)
+        _claim(optimizer, self, f"optimizer {type(optimizer).__name__}")
+        if self.optimizer is not None and self.optimizer is not optimizer:
+            self.optimizer._owner = None
+        self.loss, self.optimizer, self.metrics = loss, optimizer, metrics
         self._configure_head()
 
     # ------------------------------------------------------------------ weights
@@ -170,14 +243,28 @@ class Sequential:
         return [p.copy() for layer in self.layers for p in layer.params.values()]
 
     def set_weights(self, weights: list[np.ndarray]) -> None:
-        """Copy ``weights`` (as returned by :meth:`get_weights`) into the model."""
+        """Copy ``weights`` (as returned by :meth:`get_weights`) into the model.
+
+        Every array is checked (count, shape, finite numbers) before any is written.
+        """
         targets = [p for layer in self.layers for p in layer.params.values()]
+        if not isinstance(weights, (list, tuple)):
+            raise TypeError(f"weights must be a list of arrays, got {type(weights).__name__}")
         if len(weights) != len(targets):
             raise ValueError(f"weights must be a list of {len(targets)} arrays, got {len(weights)}")
+        checked = []
         for i, (t, w) in enumerate(zip(targets, weights, strict=True)):
             w = np.asarray(w)
             if w.shape != t.shape:
                 raise ValueError(f"weights[{i}] must have shape {t.shape}, got {w.shape}")
+            if w.dtype.kind not in "fiu":
+                raise TypeError(f"weights[{i}] must hold real numbers, got dtype {w.dtype}")
+            if not np.isfinite(w).all():
+                raise ValueError(f"weights[{i}] must hold finite numbers, got "
+                                 f"{int(np.count_nonzero(~np.isfinite(w)))} NaN or infinite "
+                                 f"value(s)")
+            checked.append(w)
+        for t, w in zip(targets, checked, strict=True):
             t[...] = w
 
     @property
@@ -222,12 +309,23 @@ class Sequential:
             raise ValueError("the model is not compiled; call model.compile(loss=..., "
                              "optimizer=...) first")
 
-    def _require_built(self, what: str) -> None:
-        if not self.built:
-            raise NotFittedError(f"cannot {what} before the model is built: call fit(X, y) or "
-                                 "build(input_shape) first")
+    def _declared_input_shape(self) -> tuple[int, ...] | None:
+        """The ``input_shape=`` given to the first layer (Keras' way to build early), if any."""
+        return getattr(self.layers[0], "declared_input_shape", None) if self.layers else None
 
-    # ------------------------------------------------------------------ passes
+    def _build_for(self, X: np.ndarray | None, what: str) -> None:
+        """Build an unbuilt model from ``X`` (or its first layer's ``input_shape``), as Keras."""
+        if self.built:
+            return
+        shape = self._declared_input_shape()
+        if shape is None and X is not None:
+            shape = X.shape[1:]
+        if shape is None:
+            raise NotFittedError(f"cannot {what} before the model is built: call fit(X, y), "
+                                 f"build(input_shape), or give the first layer input_shape=")
+        self.build(shape)
+
+    # ------------------------------------------------------------------ one training step
     def _forward(self, X: np.ndarray, training: bool) -> np.ndarray:
         a = X
         for layer in self.layers:
@@ -252,6 +350,45 @@ class Sequential:
             total += layer.penalty()
         return total
 
+    def train_step(self, xb: Any, yb: Any) -> float:
+        """One training step on the batch ``(xb, yb)``: forward, loss and dZ, backward, update.
+
+        A model not yet built is built from ``xb``. A non-finite loss, gradient or weight stops
+        with :class:`~glassnet.DivergenceError` and leaves the weights of the last finite step.
+
+        Returns
+        -------
+        float
+            The batch's loss (mean over its samples, plus the L1/L2 penalties), before the update.
+        """
+        xb, yb = self._batch(xb, yb)
+        # forward
+        a = self._forward(xb, training=True)
+        # loss and dZ (dZ = A − Y for the sigmoid and softmax heads)
+        loss, dz = self._loss_and_grad(a, yb)
+        loss += self._penalty()
+        # backward
+        self._backward(dz)
+        # update, with no non-finite number let into the weights
+        self._guard.before_update(loss, self)
+        self.optimizer.step([self._flat_params], [self._flat_grads])
+        self._guard.after_update(self)
+        self.last_output = a
+        return loss
+
+    def _batch(self, xb: Any, yb: Any) -> tuple[np.ndarray, np.ndarray]:
+        """``(xb, yb)`` ready for a step: checked cheaply when already in the form ``fit``
+        makes (arrays of the model's dtype and shapes, the loss's target form), else fully."""
+        if (self.built and self.loss is not None and self.optimizer is not None
+                and type(xb) is np.ndarray and xb.dtype == self.dtype
+                and xb.shape[1:] == self.input_shape and type(yb) is np.ndarray
+                and len(yb) == len(xb) > 0
+                and self.loss.batch_ready(yb, self.layers[-1].output_shape[-1], self.dtype)):
+            return xb, yb
+        xb, yb = self._check_Xy(xb, yb, "xb", "yb")
+        self._build_for(xb, "train")
+        return xb, yb
+
     def compute_gradients(self, X: Any, y: Any, training: bool = True) -> float:
         """Forward, loss and backward on ``(X, y)``: fill every layer's ``grads``, no update.
 
@@ -261,30 +398,39 @@ class Sequential:
             The loss (mean over samples, plus the L1/L2 penalties).
         """
         X, y = self._check_Xy(X, y)
-        if not self.built:
-            self.build(X.shape[1:])
+        self._build_for(X, "compute gradients")
         a = self._forward(X, training=training)
         loss, grad = self._loss_and_grad(a, y)
         self._backward(grad)
         return loss + self._penalty()
 
+    # ------------------------------------------------------------------ using the model
     def predict(self, X: Any, batch_size: int | None = None) -> np.ndarray:
-        """Network outputs for ``X`` (probabilities for sigmoid/softmax heads), shape ``(n, k)``."""
-        self._require_built("predict")
+        """Network outputs for ``X`` (probabilities for sigmoid/softmax heads), shape ``(n, k)``.
+
+        An unbuilt model is built from ``X`` first (as Keras does).
+        """
+        if not self.layers:
+            raise ValueError("the model has no layers; pass a list of layers to Sequential")
         X = self._check_X(X)
         chunk = _PREDICT_CHUNK if batch_size is None else check_int(batch_size, "batch_size",
                                                                     low=1)
+        self._build_for(X, "predict")
         if len(X) <= chunk:
             return self._forward(X, training=False).copy()
         return np.concatenate([self._forward(X[i:i + chunk], training=False)
                                for i in range(0, len(X), chunk)])
 
+    def __call__(self, X: Any) -> np.ndarray:
+        """``model(X)`` is ``model.predict(X)`` (as in Keras and PyTorch)."""
+        return self.predict(X)
+
     def evaluate(self, X: Any, y: Any, batch_size: int | None = None) -> dict[str, float]:
         """Loss (with penalties) and the compiled metrics on ``(X, y)``."""
-        self._require_built("evaluate")
         X, y = self._check_Xy(X, y)
         if batch_size is not None:
             batch_size = check_int(batch_size, "batch_size", low=1)
+        self._build_for(X, "evaluate")
         return self._evaluate_checked(X, y, batch_size)
 
     def _evaluate_checked(self, X, y, batch_size=None) -> dict[str, float]:
@@ -299,34 +445,49 @@ class Sequential:
             else:
                 loss = self.loss.value(a, yb)
             loss_sum += loss * len(xb)
-            sums = [s + v for s, v in zip(sums, _metrics.batch_sums(self.metrics, a, yb),
+            sums = [s + v for s, v in zip(sums, batch_metrics.batch_sums(self.metrics, a, yb),
                                           strict=True)]
         out = {"loss": loss_sum / n + self._penalty()}
         out.update({name: s / n for name, s in zip(self.metrics, sums, strict=True)})
         return out
 
     def fit(self, X: Any, y: Any, epochs: int = 1, batch_size: int | None = None,
-            validation_data: tuple[Any, Any] | None = None, shuffle: bool = True,
-            seed: int | None = None, initial_epoch: int = 0, verbose: int = 1,
-            callbacks: list | None = None):
+            validation_data: tuple[Any, Any] | None = None, validation_split: float = 0.0,
+            shuffle: bool = True, seed: int | None = None, initial_epoch: int = 0,
+            verbose: int = 1, callbacks: list | None = None):
         """Train for epochs ``initial_epoch .. epochs-1``; see ``glassnet.models.training.fit``."""
         from glassnet.models.training import fit
 
         return fit(self, X, y, epochs=epochs, batch_size=batch_size,
-                   validation_data=validation_data, shuffle=shuffle, seed=seed,
-                   initial_epoch=initial_epoch, verbose=verbose, callbacks=callbacks)
+                   validation_data=validation_data, validation_split=validation_split,
+                   shuffle=shuffle, seed=seed, initial_epoch=initial_epoch, verbose=verbose,
+                   callbacks=callbacks)
 
     def __setstate__(self, state: dict) -> None:
         # A copy (pickle, copy.deepcopy, sklearn.clone of a fitted estimator) gets separate
-        # arrays per layer; pack them into one buffer again so the optimizer updates the layers.
+        # arrays per layer; pack them into one buffer again so the optimizer updates the layers,
+        # and claim the copied layers and optimizer.
         self.__dict__.update(state)
+        for layer in self.layers:
+            layer._owner = weakref.ref(self)
+        if self.optimizer is not None:
+            self.optimizer._owner = weakref.ref(self)
         if self.built:
             self._pack_parameters()
 
+    def __getstate__(self) -> dict:
+        state = self.__dict__.copy()
+        state["_guard"] = None          # rebuilt by _pack_parameters
+        return state
+
     # ------------------------------------------------------------------ reporting, files
     def summary(self, print_fn=print) -> str:
-        """Print (and return) a table of layers, output shapes and parameter counts."""
-        self._require_built("summarise the model")
+        """Print (and return) a table of layers, output shapes and parameter counts.
+
+        An unbuilt model is built from its first layer's ``input_shape=``; without one, build it
+        (``build``, ``fit``, ``predict``) first.
+        """
+        self._build_for(None, "summarise the model")
         rows = [("Layer (type)", "Output Shape", "Param #")]
         for layer in self.layers:
             rows.append((f"{layer.name} ({type(layer).__name__})",

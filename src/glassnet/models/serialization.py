@@ -89,7 +89,7 @@ def save_model(model, path: str | os.PathLike) -> None:
                           "iterations": int(opt.iterations),
                           "state_keys": list(opt_arrays)},
         },
-        "training": {"epoch": int(model.epoch), "step": int(model.step),
+        "training": {"epoch": int(model.epoch), "step": int(model.iterations),
                      "fit_seed": None if model.fit_seed is None else int(model.fit_seed)},
         "history": model.history.history if model.history is not None else None,
     }
@@ -374,7 +374,7 @@ def load_model(path: str | os.PathLike):
                      for k, key in enumerate(keys)}
             opt.load_state_arrays(state, comp["optimizer"]["iterations"])
     tr = doc["training"]
-    model.epoch, model.step, model.fit_seed = tr["epoch"], tr["step"], tr["fit_seed"]
+    model.epoch, model.fit_seed = tr["epoch"], tr["fit_seed"]
     if doc["history"]:
         hist = History()
         hist.history = {k: [float(x) for x in v] for k, v in doc["history"].items()}

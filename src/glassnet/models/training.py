@@ -1,78 +1,57 @@
-"""The training loop behind ``Sequential.fit``: forward → loss → backward → update.
+"""The training loop behind ``Sequential.fit``: epochs × batches × ``model.train_step``.
 
 Reproducibility: the order of the samples in epoch ``e`` comes from
 ``default_rng([seed, e])`` and dropout masks from ``default_rng([seed, e, layer_index])``, so a run
 resumed at ``initial_epoch=k`` from a checkpoint repeats the uninterrupted run bit for bit.
 
-Safety: a non-finite loss or gradient stops training *before* the update, so the weights stay
-those of the last finite step, and :class:`~glassnet.DivergenceError` is raised. Ctrl-C is held
-until the current step has finished, so an interrupted model is always at a completed step.
+Safety: every argument and every callback's set-up is checked before anything changes. A
+non-finite loss, gradient or weight stops training with :class:`~glassnet.DivergenceError` and
+the weights of the last finite step (see :mod:`glassnet.models.guards`); Ctrl-C is held until the
+current step has finished, so an interrupted model is always at a completed step.
 """
 
 from __future__ import annotations
 
 import math
-import signal
-import threading
-import time
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from glassnet._validation import check_int, check_seed
+from glassnet._validation import check_int, check_number, check_seed
 from glassnet.callbacks import Callback, History, LearningRateScheduler
-from glassnet.errors import DivergenceError
 from glassnet.layers.dropout import Dropout
-from glassnet.models import _metrics
+from glassnet.models import batch_metrics
+from glassnet.models.guards import InterruptGuard
+from glassnet.models.progress import Progress
 
 
-def _finite(x: np.ndarray) -> bool:
-    """Cheap test that every entry is finite: one BLAS dot product (NaN/inf propagate)."""
-    return math.isfinite(np.dot(x, x))
+@dataclass
+class _Plan:
+    """Everything ``fit`` checked, ready to run."""
 
-
-class _InterruptGuard:
-    """Defer SIGINT while a training step runs; re-raise it between steps."""
-
-    def __init__(self) -> None:
-        self.requested = False
-        self._old = None
-
-    def __enter__(self):
-        if threading.current_thread() is threading.main_thread():
-            try:
-                self._old = signal.signal(signal.SIGINT, self._handler)
-            except ValueError:          # not allowed here (e.g. some embedded interpreters)
-                self._old = None
-        return self
-
-    def _handler(self, signum, frame):
-        if self.requested:              # second Ctrl-C: stop at once
-            raise KeyboardInterrupt
-        self.requested = True
-
-    def __exit__(self, *exc):
-        if self._old is not None:
-            signal.signal(signal.SIGINT, self._old)
-        return False
-
-
-def _progress_bar(total: int, desc: str, unit: str):
-    """A tqdm bar that works in a terminal and in a notebook (``tqdm.auto``)."""
-    from tqdm.auto import tqdm
-
-    return tqdm(total=total, desc=desc, unit=unit, leave=True, dynamic_ncols=True,
-                mininterval=0.1)
+    X: np.ndarray
+    y: np.ndarray
+    val: tuple[np.ndarray, np.ndarray] | None
+    epochs: int
+    initial_epoch: int
+    batch_size: int
+    shuffle: bool
+    seed: int | None
+    verbose: int
+    callbacks: list[Callback]
 
 
 def fit(model, X: Any, y: Any, epochs: int = 1, batch_size: int | None = None,
-        validation_data: tuple[Any, Any] | None = None, shuffle: bool = True,
-        seed: int | None = None, initial_epoch: int = 0, verbose: int = 1,
+        validation_data: tuple[Any, Any] | None = None, validation_split: float = 0.0,
+        shuffle: bool = True, seed: int | None = None, initial_epoch: int = 0, verbose: int = 1,
         callbacks: list[Callback] | None = None) -> History:
     """Train ``model`` on ``(X, y)`` for epochs ``initial_epoch, ..., epochs − 1``.
 
     Parameters
     ----------
+    model : Sequential
+        A compiled model (built from ``X`` if it is not yet).
     X : array-like, shape (n, ...)
     y : array-like, shape (n,) or (n, k)
     epochs : int
@@ -81,6 +60,9 @@ def fit(model, X: Any, y: Any, epochs: int = 1, batch_size: int | None = None,
         Samples per update; None means the full batch (plain gradient descent).
     validation_data : (X_val, y_val), optional
         Evaluated after every epoch, logged as ``val_loss`` and ``val_<metric>``.
+    validation_split : float in [0, 1)
+        As Keras: hold out this fraction of ``(X, y)``, the *last* samples before shuffling, as
+        the validation data (not with ``validation_data``).
     shuffle : bool
         Shuffle the samples every epoch (mini-batches only).
     seed : int, optional
@@ -88,7 +70,8 @@ def fit(model, X: Any, y: Any, epochs: int = 1, batch_size: int | None = None,
     initial_epoch : int
         Epoch to start from (to resume training).
     verbose : {0, 1, 2}
-        0 silent, 1 a progress bar per epoch, 2 one line per epoch.
+        0 silent, 1 a progress bar per epoch (plain lines when not in a terminal), 2 one line
+        per epoch; see :mod:`glassnet.models.progress`.
     callbacks : list of Callback
 
     Returns
@@ -96,41 +79,11 @@ def fit(model, X: Any, y: Any, epochs: int = 1, batch_size: int | None = None,
     History
         Also stored as ``model.history``.
     """
-    X, y = model._check_Xy(X, y)
-    epochs = check_int(epochs, "epochs", low=1)
-    initial_epoch = check_int(initial_epoch, "initial_epoch", low=0)
-    if initial_epoch >= epochs:
-        raise ValueError(f"epochs must be greater than initial_epoch (epochs counts up to the "
-                         f"final epoch), got epochs={epochs}, initial_epoch={initial_epoch}")
-    n = len(X)
-    if batch_size is None:
-        batch_size = n
-    batch_size = check_int(batch_size, "batch_size", low=1)
-    if batch_size > n:
-        raise ValueError(f"batch_size must be at most the number of samples ({n}), got "
-                         f"{batch_size}; use batch_size=None for full-batch training")
-    verbose = check_int(verbose, "verbose", low=0, high=2)
-    if not isinstance(shuffle, bool):
-        raise TypeError(f"shuffle must be a bool, got {type(shuffle).__name__}")
-    seed = check_seed(seed)
-    if validation_data is not None:
-        if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
-            raise TypeError("validation_data must be a tuple (X_val, y_val)")
-        Xv, yv = model._check_Xy(validation_data[0], validation_data[1], "X_val", "y_val")
-        if Xv.shape[1:] != X.shape[1:]:
-            what = f"{X.shape[1]} features" if X.ndim == 2 else f"per-sample shape {X.shape[1:]}"
-            raise ValueError(f"X_val must have {what} like X, got shape {Xv.shape}")
-    if callbacks is not None and not isinstance(callbacks, (list, tuple)):
-        raise TypeError(f"callbacks must be a list of Callback objects, got "
-                        f"{type(callbacks).__name__}")
-    callbacks = list(callbacks or [])
-    for cb in callbacks:
-        if not isinstance(cb, Callback):
-            raise TypeError(f"callbacks must be glassnet Callback objects, got "
-                            f"{type(cb).__name__}")
-
+    plan = _check(model, X, y, epochs, batch_size, validation_data, validation_split, shuffle,
+                  seed, initial_epoch, verbose, callbacks)
     if not model.built:                 # only now: a failed call leaves the model as it was
-        model.build(X.shape[1:])
+        model.build(plan.X.shape[1:])
+    seed = plan.seed
     if seed is None:
         seed = model.fit_seed if model.fit_seed is not None else model.seed
     if seed is None:
@@ -139,144 +92,175 @@ def fit(model, X: Any, y: Any, epochs: int = 1, batch_size: int | None = None,
 
     history = History()
     model.history = history
-    all_cbs = [history, *callbacks]
-    for cb in all_cbs:
+    cbs = [history, *plan.callbacks]
+    for cb in cbs:
         cb.set_model(model)
-    batch_begin = [cb for cb in all_cbs if cb._overrides("on_train_batch_begin")]
-    batch_end = [cb for cb in all_cbs if cb._overrides("on_train_batch_end")]
-    log_lr = any(isinstance(cb, LearningRateScheduler) for cb in callbacks)
-    dropouts = [(i, layer) for i, layer in enumerate(model.layers) if isinstance(layer, Dropout)]
-
-    n_batches = math.ceil(n / batch_size)
-    full_batch = batch_size == n
-    params, grads = model._flat_params, model._flat_grads
-    backup = params.copy()              # the weights before the last update
-    metric_names = model.metrics
     model.stop_training = False
-    epoch_logs: dict[str, float] = {}
-
-    epoch_begin = [cb for cb in all_cbs if cb._overrides("on_epoch_begin")]
-    # verbose=1: one bar per epoch over its steps, or, for full-batch training (one step per
-    # epoch), a single bar over the epochs.
-    step_bars = verbose == 1 and n_batches > 1
-    epoch_bar = (_progress_bar(epochs - initial_epoch, "Training", "epoch")
-                 if verbose == 1 and n_batches == 1 else None)
-    epoch_refresh = time.monotonic()
-    for cb in all_cbs:
+    n_batches = math.ceil(len(plan.X) / plan.batch_size)
+    progress = Progress(plan.verbose, plan.initial_epoch, plan.epochs, n_batches)
+    logs: dict[str, float] = {}
+    for cb in cbs:
         cb.on_train_begin({})
-    bar = None
     try:
         # Overflow on the way to a divergence is reported as DivergenceError, not as warnings.
-        with _InterruptGuard() as guard, np.errstate(over="ignore", invalid="ignore",
-                                                     divide="ignore"):
-            for epoch in range(initial_epoch, epochs):
-                for cb in epoch_begin:
-                    cb.on_epoch_begin(epoch)
-                for i, layer in dropouts:
-                    layer.rng = np.random.default_rng([seed, epoch, i + 1])
-                order = (np.random.default_rng([seed, epoch]).permutation(n)
-                         if shuffle and not full_batch else None)
-                if step_bars:
-                    bar = _progress_bar(n_batches, f"Epoch {epoch + 1}/{epochs}", "step")
-                loss_sum, seen = 0.0, 0
-                metric_sums = [0.0] * len(metric_names)
-                last_refresh = time.monotonic()
-                for b in range(n_batches):
-                    start, stop = b * batch_size, min((b + 1) * batch_size, n)
-                    m = stop - start
-                    if full_batch:
-                        xb, yb = X, y
-                    elif order is None:
-                        xb, yb = X[start:stop], y[start:stop]
-                    else:                           # fancy indexing: faster than np.take(out=)
-                        idx = order[start:stop]
-                        xb, yb = X[idx], y[idx]
-                    for cb in batch_begin:
-                        cb.on_train_batch_begin(model.step)
-
-                    # forward -> loss -> backward -> update
-                    a = model._forward(xb, training=True)
-                    loss, grad = model._loss_and_grad(a, yb)
-                    model._backward(grad)
-                    loss += model._penalty()
-                    if not (math.isfinite(loss) and _finite(grads)):
-                        what = "loss" if not math.isfinite(loss) else "gradient"
-                        if not _finite(params):       # a weight was changed between steps
-                            np.copyto(params, backup)
-                        raise DivergenceError(
-                            f"training diverged at epoch {epoch + 1}, step {model.step}: the "
-                            f"{what} became non-finite (loss={loss}); the weights of the last "
-                            f"finite step were kept. Try a lower learning rate (lr="
-                            f"{model.optimizer.lr}), standardise the inputs, or check the data.",
-                            epoch=epoch + 1, step=model.step)
-                    np.copyto(backup, params)
-                    model.optimizer.step([params], [grads])
-                    if not _finite(params):           # the update overflowed a weight
-                        np.copyto(params, backup)
-                        raise DivergenceError(
-                            f"training diverged at epoch {epoch + 1}, step {model.step}: the "
-                            f"update made a weight non-finite; the weights of the last finite "
-                            f"step were restored. Try a lower learning rate (lr="
-                            f"{model.optimizer.lr}), standardise the inputs, or check the data.",
-                            epoch=epoch + 1, step=model.step)
-                    model.step += 1
-
-                    loss_sum += loss * m
-                    seen += m
-                    if metric_names:
-                        for j, v in enumerate(_metrics.batch_sums(metric_names, a, yb)):
-                            metric_sums[j] += v
-                    if batch_end:
-                        logs = {"loss": loss}
-                        for cb in batch_end:
-                            cb.on_train_batch_end(model.step - 1, logs)
-                    if bar is not None:
-                        bar.update(1)
-                        now = time.monotonic()
-                        if now - last_refresh > 0.2 or b == n_batches - 1:
-                            last_refresh = now
-                            post = {"loss": f"{loss_sum / seen:.4f}"}
-                            post.update({k: f"{s / seen:.4f}"
-                                         for k, s in zip(metric_names, metric_sums, strict=True)})
-                            bar.set_postfix(post, refresh=False)
-                    if guard.requested:
-                        raise KeyboardInterrupt(
-                            f"training interrupted at epoch {epoch + 1}, step {model.step}; the "
-                            "model keeps the weights of the last completed step")
-
-                epoch_logs = {"loss": loss_sum / seen}
-                epoch_logs.update({k: s / seen
-                                   for k, s in zip(metric_names, metric_sums, strict=True)})
-                if validation_data is not None:
-                    val = model._evaluate_checked(Xv, yv)
-                    epoch_logs.update({f"val_{k}": v for k, v in val.items()})
-                if log_lr:
-                    epoch_logs["lr"] = model.optimizer.lr
-                model.epoch = epoch + 1
-                if bar is not None:
-                    bar.set_postfix({k: f"{v:.4f}" for k, v in epoch_logs.items()},
-                                    refresh=True)
-                    bar.close()
-                    bar = None
-                elif epoch_bar is not None:
-                    epoch_bar.update(1)
-                    now = time.monotonic()
-                    if now - epoch_refresh > 0.2 or epoch == epochs - 1:
-                        epoch_refresh = now
-                        epoch_bar.set_postfix({k: f"{v:.4f}" for k, v in epoch_logs.items()},
-                                              refresh=False)
-                elif verbose == 2:
-                    text = " - ".join(f"{k}: {v:.4f}" for k, v in epoch_logs.items())
-                    print(f"Epoch {epoch + 1}/{epochs} - {text}")
-                for cb in all_cbs:
-                    cb.on_epoch_end(epoch, epoch_logs)
+        with InterruptGuard() as interrupt, np.errstate(over="ignore", invalid="ignore",
+                                                        divide="ignore"):
+            for epoch in range(plan.initial_epoch, plan.epochs):
+                logs = _epoch(model, plan, epoch, seed, cbs, progress, interrupt)
                 if model.stop_training:
                     break
     finally:
-        if bar is not None:
-            bar.close()
-        if epoch_bar is not None:
-            epoch_bar.close()
-    for cb in all_cbs:
-        cb.on_train_end(epoch_logs)
+        progress.close()
+    for cb in cbs:
+        cb.on_train_end(logs)
     return history
+
+
+def _epoch(model, plan: _Plan, epoch: int, seed: int, cbs: list[Callback], progress: Progress,
+           interrupt: InterruptGuard) -> dict[str, float]:
+    """One epoch: its batches through ``model.train_step``, then the epoch's logs."""
+    model.epoch = epoch
+    for cb in cbs:
+        cb.on_epoch_begin(epoch)
+    for i, layer in enumerate(model.layers):
+        if isinstance(layer, Dropout):
+            layer.rng = np.random.default_rng([seed, epoch, i + 1])
+    batch_begin = [cb for cb in cbs if cb._overrides("on_train_batch_begin")]
+    batch_end = [cb for cb in cbs if cb._overrides("on_train_batch_end")]
+    means = RunningMeans(model.metrics)
+    progress.epoch_begin(epoch)
+    for b, (xb, yb) in enumerate(batches(plan.X, plan.y, plan.batch_size,
+                                         _order(plan, seed, epoch))):
+        for cb in batch_begin:
+            cb.on_train_batch_begin(model.iterations)
+        loss = model.train_step(xb, yb)
+        means.add(loss, model.last_output, yb)
+        for cb in batch_end:
+            cb.on_train_batch_end(model.iterations - 1, {"loss": loss})
+        progress.batch_end(b, means)
+        interrupt.check(model)
+
+    logs = means.result()
+    if plan.val is not None:
+        logs.update({f"val_{k}": v for k, v in model._evaluate_checked(*plan.val).items()})
+    if any(isinstance(cb, LearningRateScheduler) for cb in cbs):
+        logs["lr"] = model.optimizer.lr
+    model.epoch = epoch + 1
+    progress.epoch_end(epoch, logs)
+    for cb in cbs:
+        cb.on_epoch_end(epoch, logs)
+    return logs
+
+
+def _order(plan: _Plan, seed: int, epoch: int) -> np.ndarray | None:
+    """The epoch's sample order (None: as stored, for full batches or ``shuffle=False``)."""
+    if not plan.shuffle or plan.batch_size == len(plan.X):
+        return None
+    return np.random.default_rng([seed, epoch]).permutation(len(plan.X))
+
+
+def batches(X: np.ndarray, y: np.ndarray, batch_size: int, order: np.ndarray | None = None):
+    """Yield the mini-batches ``(xb, yb)`` of one epoch, in ``order`` when given.
+
+    The full batch is ``(X, y)`` itself; slices are views; a shuffled batch is gathered with
+    fancy indexing (faster than ``np.take(out=)``).
+    """
+    n = len(X)
+    if batch_size >= n:
+        yield X, y
+        return
+    for start in range(0, n, batch_size):
+        if order is None:
+            yield X[start:start + batch_size], y[start:start + batch_size]
+        else:
+            idx = order[start:start + batch_size]
+            yield X[idx], y[idx]
+
+
+class RunningMeans:
+    """The epoch's loss and metrics so far, weighted by batch size (what the bar shows)."""
+
+    def __init__(self, metric_names: list[str]) -> None:
+        self.names = metric_names
+        self.loss_sum, self.seen = 0.0, 0
+        self.metric_sums = [0.0] * len(metric_names)
+
+    def add(self, loss: float, a: np.ndarray, yb: np.ndarray) -> None:
+        m = len(yb)
+        self.loss_sum += loss * m
+        self.seen += m
+        if self.names:
+            for j, v in enumerate(batch_metrics.batch_sums(self.names, a, yb)):
+                self.metric_sums[j] += v
+
+    def result(self) -> dict[str, float]:
+        out = {"loss": self.loss_sum / self.seen}
+        out.update({k: s / self.seen for k, s in zip(self.names, self.metric_sums, strict=True)})
+        return out
+
+    def items(self):
+        return self.result().items()
+
+
+def _check(model, X, y, epochs, batch_size, validation_data, validation_split, shuffle, seed,
+           initial_epoch, verbose, callbacks) -> _Plan:
+    """Every check of ``fit``'s arguments, before anything changes."""
+    X, y = model._check_Xy(X, y)
+    epochs = check_int(epochs, "epochs", low=1)
+    initial_epoch = check_int(initial_epoch, "initial_epoch", low=0)
+    if initial_epoch >= epochs:
+        raise ValueError(f"epochs must be greater than initial_epoch (epochs counts up to the "
+                         f"final epoch), got epochs={epochs}, initial_epoch={initial_epoch}")
+    verbose = check_int(verbose, "verbose", low=0, high=2)
+    if not isinstance(shuffle, bool):
+        raise TypeError(f"shuffle must be a bool, got {type(shuffle).__name__}")
+    seed = check_seed(seed)
+    X, y, val = _validation(model, X, y, validation_data, validation_split)
+    n = len(X)
+    if batch_size is None:
+        batch_size = n
+    batch_size = check_int(batch_size, "batch_size", low=1)
+    if batch_size > n:
+        raise ValueError(f"batch_size must be at most the number of samples ({n}), got "
+                         f"{batch_size}; use batch_size=None for full-batch training")
+    if callbacks is not None and not isinstance(callbacks, (list, tuple)):
+        raise TypeError(f"callbacks must be a list of Callback objects, got "
+                        f"{type(callbacks).__name__}")
+    callbacks = list(callbacks or [])
+    for cb in callbacks:
+        if not isinstance(cb, Callback):
+            raise TypeError(f"callbacks must be glassnet Callback objects, got "
+                            f"{type(cb).__name__}")
+    logged = ["loss", *model.metrics]
+    if val is not None:
+        logged += [f"val_{k}" for k in logged]
+    if any(isinstance(cb, LearningRateScheduler) for cb in callbacks):
+        logged.append("lr")
+    for cb in callbacks:
+        cb.check_setup(model, logged)
+    return _Plan(X, y, val, epochs, initial_epoch, batch_size, shuffle, seed, verbose, callbacks)
+
+
+def _validation(model, X, y, validation_data, validation_split):
+    """``(X, y, (X_val, y_val) or None)`` from ``validation_data`` or ``validation_split``."""
+    split = check_number(validation_split, "validation_split", low=0.0, high=1.0,
+                         high_inclusive=False)
+    if validation_data is not None and split:
+        raise ValueError("give validation_data or validation_split, not both")
+    if split:
+        n_val = int(len(X) * split)
+        if n_val < 1 or n_val >= len(X):
+            raise ValueError(f"validation_split={split} leaves {n_val} validation and "
+                             f"{len(X) - n_val} training samples of {len(X)}; both need at "
+                             f"least one")
+        cut = len(X) - n_val
+        return X[:cut], y[:cut], (X[cut:], y[cut:])
+    if validation_data is None:
+        return X, y, None
+    if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
+        raise TypeError("validation_data must be a tuple (X_val, y_val)")
+    Xv, yv = model._check_Xy(validation_data[0], validation_data[1], "X_val", "y_val")
+    if Xv.shape[1:] != X.shape[1:]:
+        what = f"{X.shape[1]} features" if X.ndim == 2 else f"per-sample shape {X.shape[1:]}"
+        raise ValueError(f"X_val must have {what} like X, got shape {Xv.shape}")
+    return X, y, (Xv, yv)

@@ -71,7 +71,7 @@ def cost_curve(snapshots: Any, model: Any = None) -> tuple[np.ndarray, np.ndarra
     if full.size:
         starts = [int(steps[0])]
         if model is not None and isinstance(getattr(model, "step", None), int):
-            starts.append(model.step - full.size)
+            starts.append(model.iterations - full.size)
         for s0 in starts:
             pos = steps - s0
             if pos.min() >= 0 and pos.max() < full.size and np.allclose(full[pos], losses):

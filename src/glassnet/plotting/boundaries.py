@@ -44,6 +44,11 @@ def class_probabilities(model: Any, X: np.ndarray) -> tuple[np.ndarray, np.ndarr
         if proba.ndim == 1:
             proba = np.column_stack([1.0 - proba, proba])
     elif hasattr(model, "predict"):
+        if getattr(model, "built", True) is False:      # a picture does not build the model
+            from glassnet.errors import NotFittedError
+
+            raise NotFittedError("cannot draw the decision boundary of a model before the "
+                                 "model is built: train it with fit(X, y) first")
         out = np.asarray(model.predict(X), dtype=np.float64)
         if out.ndim == 1:
             out = out[:, None]
