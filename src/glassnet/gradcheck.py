@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import numpy as np
@@ -13,8 +14,9 @@ def gradcheck(model, X: Any, y: Any, eps: float = 1e-6, max_entries: int | None 
               seed: int = 0) -> float:
     """Largest relative error between backprop gradients and central differences.
 
-    The check runs on a float64 copy of ``model`` (same architecture, weights and loss), in
-    inference mode (dropout off), so it works for any model and leaves ``model`` untouched.
+    The check runs on a float64 copy of ``model`` as it is (``copy.deepcopy``: the same layer
+    objects, custom ones included, the same weights and loss), in inference mode (dropout off),
+    and leaves ``model`` untouched.
 
     Parameters
     ----------
@@ -35,8 +37,6 @@ def gradcheck(model, X: Any, y: Any, eps: float = 1e-6, max_entries: int | None 
         ``max over parameter arrays of ‖g_bp − g_num‖ / (‖g_bp‖ + ‖g_num‖)`` on the checked entries
         (0 when both are 0). Below ~1e-7 is a pass; ~1e-2 or more means a wrong backward pass.
     """
-    from glassnet.models.sequential import Sequential
-
     eps = check_number(eps, "eps", low=0.0, low_inclusive=False)
     if max_entries is not None:
         max_entries = check_int(max_entries, "max_entries", low=1)
@@ -44,11 +44,7 @@ def gradcheck(model, X: Any, y: Any, eps: float = 1e-6, max_entries: int | None 
     X = model._check_X(X)
     if not model.built:
         model.build(X.shape[1:])
-    layers = [type(layer)(**layer.get_config()) for layer in model.layers]
-    m64 = Sequential(layers, seed=model.seed, dtype=np.float64)
-    m64.build(model.input_shape)
-    m64.set_weights([w.astype(np.float64) for w in model.get_weights()])
-    m64.compile(loss=model.loss.name, optimizer="sgd", metrics=None)
+    m64 = _float64_copy(model)
     X64 = X.astype(np.float64)
 
     m64.compute_gradients(X64, y, training=False)
@@ -77,3 +73,16 @@ def gradcheck(model, X: Any, y: Any, eps: float = 1e-6, max_entries: int | None 
             if denom > 0:
                 worst = max(worst, float(np.linalg.norm(g - g_num) / denom))
     return worst
+
+
+def _float64_copy(model):
+    """A deep copy of a built ``model`` computing in float64."""
+    m64 = copy.deepcopy(model)
+    if m64.dtype != np.float64:
+        m64.dtype = np.dtype(np.float64)
+        for layer in m64.layers:
+            layer.dtype = m64.dtype
+            layer.params = {k: v.astype(np.float64) for k, v in layer.params.items()}
+            layer.grads = {k: np.zeros_like(v) for k, v in layer.params.items()}
+        m64._pack_parameters()
+    return m64

@@ -160,7 +160,7 @@ class BinaryCrossentropy(Loss):
                 f"binary_crossentropy needs a network with 1 output unit, got {n_outputs}; "
                 "use categorical_crossentropy with a softmax output for several classes"
             )
-        arr = as_float_array(y, name, ndim=(1, 2), dtype=dtype)
+        arr = as_float_array(y, name, ndim=(1, 2))      # the given values, not yet cast
         if arr.ndim == 2 and arr.shape[1] != 1:
             raise ValueError(f"{name} must have shape (n,) or (n, 1) for a 1-unit sigmoid output, "
                              f"got {arr.shape}")
@@ -168,7 +168,7 @@ class BinaryCrossentropy(Loss):
             bad = np.unique(arr[~np.isin(arr, (0, 1))])[:5]
             raise ValueError(f"{name} must hold only 0 and 1 for binary_crossentropy, got values "
                              f"such as {bad.tolist()}; encode the two classes as 0/1")
-        return arr.reshape(-1, 1)
+        return arr.astype(dtype, copy=False).reshape(-1, 1)
 
     def value(self, a, y):
         return binary_crossentropy(a, y)

@@ -103,7 +103,7 @@ class Layer:
         """Keras' ``input_shape=`` on a first layer: per-sample shape (``(None, ...)`` also
         accepted), used to build the model before any data is seen."""
         if input_shape is not None:
-            from glassnet.models.sequential import check_input_shape
+            from glassnet.models.building import check_input_shape
 
             self.declared_input_shape = check_input_shape(input_shape)
 

@@ -34,39 +34,13 @@ from glassnet._validation import (
     describe,
 )
 from glassnet.errors import NotFittedError
-from glassnet.layers.base import BoundArrays, Layer
+from glassnet.layers.base import Layer
 from glassnet.layers.dense import Dense
 from glassnet.models import batch_metrics
+from glassnet.models.building import check_input_shape, claim, pack_parameters, summary_table
 from glassnet.models.guards import DivergenceGuard
 
 _PREDICT_CHUNK = 8192
-
-
-def check_input_shape(input_shape: Any, name: str = "input_shape") -> tuple[int, ...]:
-    """A per-sample shape from ``(d, ...)`` or Keras' ``(None, d, ...)`` (batch axis first)."""
-    if isinstance(input_shape, (list, tuple)):
-        dims = list(input_shape)
-        if dims and dims[0] is None:
-            dims = dims[1:]
-        ok = bool(dims) and all(isinstance(d, (int, np.integer)) and not isinstance(d, bool)
-                                and d >= 1 for d in dims)
-        if ok:
-            return tuple(int(d) for d in dims)
-    hint = (f"; for {input_shape} features write ({input_shape},)"
-            if isinstance(input_shape, (int, np.integer)) and not isinstance(input_shape, bool)
-            else "")
-    raise ValueError(f"{name} must be a tuple of positive integers such as (784,) or "
-                     f"(None, 784) (batch axis first, as Keras), got {input_shape!r}{hint}")
-
-
-def _claim(obj: Any, model: Sequential, what: str) -> None:
-    """Make ``model`` the owner of a layer or optimizer, refusing one that has another owner."""
-    owner = obj._owner() if getattr(obj, "_owner", None) is not None else None
-    if owner is not None and owner is not model:
-        raise ValueError(f"{what} already belongs to another model ({owner.name!r}); a layer or "
-                         f"optimizer cannot be shared between models, since they would share "
-                         f"weights or optimizer state: create a new one (or copy.deepcopy it)")
-    obj._owner = weakref.ref(model)
 
 
 class Sequential:
@@ -138,7 +112,7 @@ class Sequential:
             raise ValueError(f"layer {layer.name!r} is already in this model; one layer object "
                              f"can appear only once (it would share its weights and its cache): "
                              f"create a second layer")
-        _claim(layer, self, f"layer {layer.name!r}")
+        claim(layer, self, f"layer {layer.name!r}")
         taken = {lay.name for lay in self.layers}
         if layer.name in taken:
             base, i = layer.name, 1
@@ -181,21 +155,7 @@ class Sequential:
 
     def _pack_parameters(self) -> None:
         """Move all parameters (and gradients) into one flat array; layers keep views."""
-        total = sum(p.size for layer in self.layers for p in layer.params.values())
-        self._flat_params = np.empty(total, dtype=self.dtype)
-        self._flat_grads = np.zeros(total, dtype=self.dtype)
-        offset = 0
-        for layer in self.layers:
-            params, grads = {}, {}
-            for key, value in layer.params.items():
-                n = value.size
-                view = self._flat_params[offset:offset + n].reshape(value.shape)
-                view[...] = value
-                params[key] = view
-                grads[key] = self._flat_grads[offset:offset + n].reshape(value.shape)
-                offset += n
-            layer.params = BoundArrays(params, f"{layer.name}.params")
-            layer.grads = BoundArrays(grads, f"{layer.name}.grads")
+        self._flat_params, self._flat_grads = pack_parameters(self.layers, self.dtype)
         self._guard = DivergenceGuard(self._flat_params, self._flat_grads)
 
     def _configure_head(self) -> None:
@@ -231,7 +191,7 @@ class Sequential:
         loss = losses.get(loss)
         optimizer = optimizers.get(optimizer)
         metrics = batch_metrics.resolve(metrics)
-        _claim(optimizer, self, f"optimizer {type(optimizer).__name__}")
+        claim(optimizer, self, f"optimizer {type(optimizer).__name__}")
         if self.optimizer is not None and self.optimizer is not optimizer:
             self.optimizer._owner = None
         self.loss, self.optimizer, self.metrics = loss, optimizer, metrics
@@ -488,21 +448,7 @@ class Sequential:
         (``build``, ``fit``, ``predict``) first.
         """
         self._build_for(None, "summarise the model")
-        rows = [("Layer (type)", "Output Shape", "Param #")]
-        for layer in self.layers:
-            rows.append((f"{layer.name} ({type(layer).__name__})",
-                         str((None, *layer.output_shape)), f"{layer.n_params:,}"))
-        w0 = max(28, *(len(r[0]) + 2 for r in rows))
-        w1 = max(22, *(len(r[1]) + 2 for r in rows))
-        width = w0 + w1 + 10
-        lines = [f'Model: "{self.name}"', "_" * width,
-                 f"{rows[0][0]:<{w0}}{rows[0][1]:<{w1}}{rows[0][2]:>10}", "=" * width]
-        for r in rows[1:]:
-            lines.append(f"{r[0]:<{w0}}{r[1]:<{w1}}{r[2]:>10}")
-        lines += ["=" * width, f"Total params: {self.n_params:,}",
-                  f"Input shape: {(None, *self.input_shape)}   dtype: {self.dtype.name}",
-                  "_" * width]
-        text = "\n".join(lines)
+        text = summary_table(self)
         if print_fn is not None:
             print_fn(text)
         return text
