@@ -3,7 +3,7 @@
 Out::
 
     gn.export.to_onnx(model, "model.onnx")        # opset 17, runs in onnxruntime (needs onnx)
-    gn.export.to_torch(model)                     # a torch.nn.Sequential, same outputs (needs torch)
+    gn.export.to_torch(model)                     # torch.nn.Sequential, same outputs (needs torch)
     gn.export.save_safetensors(model, "m.safetensors")   # PyTorch-layout state_dict, from NumPy
     gn.export.torch_state_dict(model)             # the same state_dict as NumPy arrays
 

@@ -16,7 +16,7 @@ _INSTALL = {
 
 
 def require(module: str, who: str, package: str | None = None) -> ModuleType:
-    """Import ``module`` or raise an ``ImportError`` that says who needs it and how to install it."""
+    """Import ``module``, or raise an ``ImportError`` saying who needs it and how to install it."""
     package = package or module.split(".")[0]
     try:
         return importlib.import_module(module)
