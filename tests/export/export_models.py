@@ -57,7 +57,7 @@ def same_even(seed: int = 0, dtype=np.float32) -> gn.Sequential:
         AvgPool2D(3, stride=1, padding="same"),                          # (1, 1), edge counts
         Conv2D(2, 2, padding="same"),
         MaxPool2D(3, stride=2, padding="same"),
-        Flatten(), Dense(2, activation="sigmoid"),
+        Flatten(), Dense(1, activation="sigmoid"),
     ], seed=seed, dtype=dtype)
     model.build((2, 7, 7))
     return model
