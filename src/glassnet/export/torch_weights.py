@@ -12,13 +12,15 @@ Layout: ``nn.Linear.weight`` is ``(out, in)`` and glassnet's ``W`` is ``(in, out
 (``bias=False``) gives ``b = 0``. Both flatten NCHW maps in C order, so no permutation is needed
 after a ``Flatten``.
 
-Files: a ``.safetensors`` file is read with ``safetensors.numpy``; anything else with
-``torch.load(path, weights_only=True)``, which refuses pickled code.
+Files: a ``.safetensors`` file is read with ``safetensors.numpy`` (the format keeps no order, so
+its modules are taken in natural key order: ``"2.weight"`` before ``"10.weight"``); anything
+else with ``torch.load(path, weights_only=True)``, which refuses pickled code.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -40,10 +42,12 @@ def _read_file(path: str | os.PathLike) -> Mapping:
     if path.endswith(".safetensors"):
         st = require("safetensors.numpy", _WHO, "safetensors")
         try:
-            return st.load_file(path)
+            tensors = st.load_file(path)
         except Exception as exc:                                    # noqa: BLE001
             raise ValueError(f"{_WHO}: {path!r} is not a readable safetensors file "
                              f"({type(exc).__name__}: {exc})") from None
+        # The format keeps no order: take the modules in natural order ("2.w" before "10.w").
+        return {k: tensors[k] for k in sorted(tensors, key=_natural_key)}
     torch = require("torch", _WHO)
     try:
         return torch.load(path, map_location="cpu", weights_only=True)
@@ -51,6 +55,11 @@ def _read_file(path: str | os.PathLike) -> Mapping:
         raise ValueError(f"{_WHO}: {path!r} cannot be read with torch.load(weights_only=True) "
                          f"({type(exc).__name__}: {' '.join(str(exc).split())[:300]}); save "
                          "the model's state_dict, not the model object") from None
+
+
+def _natural_key(key: str) -> list:
+    return [(0, int(part), "") if part.isdigit() else (1, 0, part)
+            for part in re.split(r"(\d+)", key) if part]
 
 
 def _as_array(value: Any, key: str) -> np.ndarray:
