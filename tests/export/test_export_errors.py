@@ -109,6 +109,9 @@ CASES = [
     ("X07", "weight-shape", lambda mp, tmp: gn.load_keras(_tiny_keras(tmp, units=4)),
      ValueError, r"Keras layer 'd' \(Dense\) expects a weight of shape \(4, 4\), the file holds "
                  r"\(4, 3\)"),
+    ("X07", "external-link", lambda mp, tmp: gn.load_keras(_tiny_keras(tmp, external=True)),
+     ValueError, r"model.weights.h5 links the weight vars/0 of 'd' to somewhere else "
+                 r"\(ExternalLink\); only data stored in the file is read"),
     ("X07", "nan-weight", lambda mp, tmp: gn.load_keras(_tiny_keras(tmp, nan=True)),
      ValueError, r"Keras layer 'd' \(Dense\) weight vars/0 holds NaN or infinite values"),
 ]
@@ -124,7 +127,8 @@ def _pickled_module(tmp):
     return tmp / "whole.pt"
 
 
-def _tiny_keras(tmp, extra_layer=None, activation="linear", units=3, nan=False):
+def _tiny_keras(tmp, extra_layer=None, activation="linear", units=3, nan=False,
+                external=False):
     """A .keras file written here with zipfile + h5py (Keras' own layout), for edits Keras
     itself would not save."""
     import json
@@ -145,7 +149,13 @@ def _tiny_keras(tmp, extra_layer=None, activation="linear", units=3, nan=False):
         kernel = np.ones((4, 3), np.float32)
         if nan:
             kernel[1, 2] = np.nan
-        group["0"], group["1"] = kernel, np.zeros(3, np.float32)
+        if external:                             # vars/0 stored in another file
+            with h5py.File(tmp / "elsewhere.h5", "w") as other:
+                other["k"] = kernel
+            group["0"] = h5py.ExternalLink(str(tmp / "elsewhere.h5"), "k")
+        else:
+            group["0"] = kernel
+        group["1"] = np.zeros(3, np.float32)
     path = tmp / "tiny.keras"
     with zipfile.ZipFile(path, "w") as z:
         z.writestr("config.json", json.dumps(config))

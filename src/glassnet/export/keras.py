@@ -297,25 +297,41 @@ def _check_shapes(tr: _Translator) -> list[tuple[int, ...]]:
 # ----------------------------------------------------------------------------- reading weights
 
 
-def _vars_groups(h5: Any) -> dict[str, Any]:
+def _child(h5py: Any, parent: Any, key: str, what: str) -> Any:
+    """``parent[key]`` if it is stored in this file (a soft or external link, which could point
+    into another file on this machine, is refused), else None."""
+    link = parent.get(key, getlink=True)
+    if link is None:
+        return None
+    if not isinstance(link, h5py.HardLink):
+        raise ValueError(f"{_WHO}: model.weights.h5 links {what} to somewhere else "
+                         f"({type(link).__name__}); only data stored in the file is read")
+    return parent[key]
+
+
+def _vars_groups(h5py: Any, h5: Any) -> dict[str, Any]:
     """Layer name -> its ``vars`` group (Keras records the layer name as an attribute)."""
     out = {}
-    layers = h5.get("layers")
-    if layers is None:
+    layers = _child(h5py, h5, "layers", "'layers'")
+    if not isinstance(layers, h5py.Group):
         raise ValueError(f"{_WHO}: model.weights.h5 has no 'layers' group")
     for key in layers:
-        group = layers[key].get("vars") if hasattr(layers[key], "get") else None
-        if group is None:
+        entry = _child(h5py, layers, key, f"layers/{key}")
+        group = _child(h5py, entry, "vars", f"layers/{key}/vars") if isinstance(
+            entry, h5py.Group) else None
+        if not isinstance(group, h5py.Group):
             continue
         name = group.attrs.get("name", key)
         out[name.decode() if isinstance(name, bytes) else str(name)] = group
     return out
 
 
-def _read(group: Any, index: int, shape: tuple[int, ...], cfg: dict) -> np.ndarray:
-    ds = group.get(str(index))
-    if ds is None or not hasattr(ds, "shape"):
+def _read(h5py: Any, group: Any, index: int, shape: tuple[int, ...], cfg: dict) -> np.ndarray:
+    ds = _child(h5py, group, str(index), f"the weight vars/{index} of {cfg.get('name')!r}")
+    if not isinstance(ds, h5py.Dataset):
         raise _refuse(cfg, f"has no weight vars/{index} in model.weights.h5")
+    if ds.is_virtual or ds.external:
+        raise _refuse(cfg, f"weight vars/{index} is stored outside model.weights.h5")
     if tuple(ds.shape) != tuple(shape):
         raise _refuse(cfg, f"expects a weight of shape {tuple(shape)}, the file holds "
                            f"{tuple(ds.shape)}")
@@ -327,8 +343,8 @@ def _read(group: Any, index: int, shape: tuple[int, ...], cfg: dict) -> np.ndarr
     return arr
 
 
-def _weights(h5: Any, tr: _Translator, shapes: list) -> list[np.ndarray]:
-    groups = _vars_groups(h5)
+def _weights(h5py: Any, h5: Any, tr: _Translator, shapes: list) -> list[np.ndarray]:
+    groups = _vars_groups(h5py, h5)
     out: list[np.ndarray] = []
     for layer, plan, shape in zip(tr.layers, tr.plans, shapes, strict=True):
         if plan["kind"] not in ("dense", "conv"):
@@ -342,15 +358,15 @@ def _weights(h5: Any, tr: _Translator, shapes: list) -> list[np.ndarray]:
             raise _refuse(cfg, f"has {len(group)} weight arrays in the file, expected {n_vars}")
         if plan["kind"] == "dense":
             n_in, units = shape[0], layer.units
-            K = _read(group, 0, (n_in, units), cfg)
+            K = _read(h5py, group, 0, (n_in, units), cfg)
             if plan["flatten_chw"] is not None:            # rows in Keras' (H, W, C) order
                 c, h, w = plan["flatten_chw"]
                 K = K.reshape(h, w, c, units).transpose(2, 0, 1, 3).reshape(n_in, units)
-            b = _read(group, 1, (units,), cfg) if plan["use_bias"] else np.zeros(units)
+            b = _read(h5py, group, 1, (units,), cfg) if plan["use_bias"] else np.zeros(units)
         else:
             (kh, kw), c, f = layer.kernel_size, shape[0], layer.filters
-            K = _read(group, 0, (kh, kw, c, f), cfg).transpose(3, 2, 0, 1)
-            b = _read(group, 1, (f,), cfg) if plan["use_bias"] else np.zeros(f)
+            K = _read(h5py, group, 0, (kh, kw, c, f), cfg).transpose(3, 2, 0, 1)
+            b = _read(h5py, group, 1, (f,), cfg) if plan["use_bias"] else np.zeros(f)
         out += [K, b]
     return out
 
@@ -425,7 +441,7 @@ def load_keras(path: str | os.PathLike, dtype: Any = np.float32):
     h5py = require("h5py", _WHO)
     try:
         with h5py.File(io.BytesIO(weights_bytes), "r") as h5:
-            weights = _weights(h5, tr, shapes)
+            weights = _weights(h5py, h5, tr, shapes)
     except OSError as exc:
         raise ValueError(f"{_WHO}: model.weights.h5 in {path!r} is not a readable HDF5 file "
                          f"({exc})") from None
