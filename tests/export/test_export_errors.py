@@ -106,6 +106,9 @@ CASES = [
     ("X06", "activation", lambda mp, tmp: gn.load_keras(_tiny_keras(tmp, activation="swish")),
      ValueError, r"Keras layer 'd' \(Dense\) uses activation 'swish', which glassnet does not "
                  r"have"),
+    ("X06", "bad-setting", lambda mp, tmp: gn.load_keras(_tiny_keras(tmp, dense_units=0)),
+     ValueError, r"Keras layer 'd' \(Dense\) has a setting glassnet refuses: units must be "
+                 r">= 1, got 0"),
     ("X07", "weight-shape", lambda mp, tmp: gn.load_keras(_tiny_keras(tmp, units=4)),
      ValueError, r"Keras layer 'd' \(Dense\) expects a weight of shape \(4, 4\), the file holds "
                  r"\(4, 3\)"),
@@ -128,7 +131,7 @@ def _pickled_module(tmp):
 
 
 def _tiny_keras(tmp, extra_layer=None, activation="linear", units=3, nan=False,
-                external=False):
+                external=False, dense_units=None):
     """A .keras file written here with zipfile + h5py (Keras' own layout), for edits Keras
     itself would not save."""
     import json
@@ -137,7 +140,9 @@ def _tiny_keras(tmp, extra_layer=None, activation="linear", units=3, nan=False,
     import h5py
 
     layers = [{"class_name": "InputLayer", "config": {"batch_shape": [None, 4]}},
-              {"class_name": "Dense", "config": {"name": "d", "units": units,
+              {"class_name": "Dense", "config": {"name": "d",
+                                                 "units": units if dense_units is None
+                                                 else dense_units,
                                                  "activation": activation, "use_bias": True}}]
     if extra_layer:
         layers.append({"class_name": extra_layer, "config": {"name": "odd"}})

@@ -194,7 +194,14 @@ class _Translator:
 
     def add(self, class_name: str, cfg: dict) -> None:
         cfg = {**cfg, "_class": class_name}
-        layer, plan = self._make(class_name, cfg)
+        try:
+            layer, plan = self._make(class_name, cfg)
+        except _Refused:
+            raise
+        except KeyError as exc:
+            raise _refuse(cfg, f"has no {exc.args[0]!r} in its config") from None
+        except (TypeError, ValueError) as exc:
+            raise _refuse(cfg, f"has a setting glassnet refuses: {exc}") from None
         self.layers.append(layer)
         self.plans.append(plan)
 
