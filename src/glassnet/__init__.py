@@ -36,6 +36,9 @@ from glassnet.models import Sequential, load_model
 __version__ = "0.1.0"
 
 _LAZY = {"plot", "animate", "sklearn"}
+_LAZY |= {"export"}
+# importers, living in glassnet.export (imported on first use)
+_LAZY_FUNCTIONS = {"load_torch_state_dict": "glassnet.export", "load_keras": "glassnet.export"}
 
 
 def __getattr__(name: str):
@@ -43,6 +46,10 @@ def __getattr__(name: str):
         module = importlib.import_module(f"glassnet.{name}")
         globals()[name] = module
         return module
+    if name in _LAZY_FUNCTIONS:
+        function = getattr(importlib.import_module(_LAZY_FUNCTIONS[name]), name)
+        globals()[name] = function
+        return function
     raise AttributeError(f"module 'glassnet' has no attribute {name!r}")
 
 
@@ -51,3 +58,4 @@ __all__ = [
     "accel", "activations", "callbacks", "conv", "datasets", "initializers", "layers", "linear",
     "losses", "metrics", "optimizers", "plot", "animate", "sklearn", "__version__",
 ]
+__all__ += ["export", "load_torch_state_dict", "load_keras"]

@@ -574,6 +574,7 @@ def test_ctrl_c_in_the_command_line_exits_130(tmp_path, monkeypatch, capsys):
 
 ROW = re.compile(r"^\|\s*([A-Z]\d\d)\s*\|", re.MULTILINE)
 TESTED_ELSEWHERE = {"C04": "test_ctrl_c_in_the_command_line_exits_130"}
+TESTED_ELSEWHERE.update({f"X0{i}": "tests/export/test_export_errors.py" for i in range(1, 9)})
 
 
 def test_every_row_of_docs_errors_md_is_tested_and_every_case_documented():

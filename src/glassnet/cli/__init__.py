@@ -11,6 +11,8 @@ Commands
     pictures that fit the data and the saved model.
 ``glassnet conv``
     Convolve a grey image with a named kernel or a bank of random filters, as the posts show.
+``glassnet export``
+    Convert a saved model to an ONNX file or a PyTorch state_dict.
 
 Every error is one line on stderr, ``glassnet: error: <message>``, with exit code 2 for a bad
 command line and 1 for a problem found while running (a bad CSV file, diverging training).
@@ -36,6 +38,7 @@ examples, one per command:
   glassnet demo --out flower-demo
   glassnet train --csv data.csv --target species --layers 40,20 --optimizer adam
   glassnet conv photo.png --filter emboss --out conv
+  glassnet export flower.glassnet --to onnx
 
 Run 'glassnet <command> --help' for the options and more examples of a command.
 """
@@ -66,6 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_parser(sub)
     train.add_parser(sub)
     conv.add_parser(sub)
+    from glassnet.cli import export
+
+    export.add_parser(sub)
     return parser
 
 
