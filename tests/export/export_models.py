@@ -8,6 +8,7 @@ filters), an Activation layer on an image (softmax over the last axis) and on fl
 
 from __future__ import annotations
 
+import copy
 import importlib.util
 from pathlib import Path
 
@@ -35,7 +36,7 @@ def lenet(seed: int = 0, dtype=np.float32) -> gn.Sequential:
     spec.loader.exec_module(module)
     model = module.lenet(seed)
     if dtype != np.float32:
-        model = gn.Sequential(model.layers, seed=seed, dtype=dtype)
+        model = gn.Sequential(copy.deepcopy(model.layers), seed=seed, dtype=dtype)
     model.build((1, 28, 28))
     return model
 

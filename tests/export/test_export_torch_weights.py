@@ -3,6 +3,8 @@ load into the matching glassnet model, which then predicts what the PyTorch netw
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pytest
 import torch
@@ -77,7 +79,7 @@ def test_unbuilt_mlp_is_built_from_the_first_weight(tmp_path):
 def test_float32_model_from_float32_and_half_tensors():
     net = torch_mlp().float()
     model = glassnet_mlp()
-    model = gn.Sequential(model.layers, seed=0, dtype=np.float32)
+    model = gn.Sequential(copy.deepcopy(model.layers), seed=0, dtype=np.float32)
     gn.load_torch_state_dict({k: v.half() for k, v in net.state_dict().items()}, model)
     assert model.layers[0].params["W"].dtype == np.float32
     np.testing.assert_array_equal(model.layers[0].params["W"],
