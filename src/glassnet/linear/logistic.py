@@ -6,48 +6,15 @@ from typing import Any
 
 import numpy as np
 
-from glassnet._validation import (
-    as_float_array,
-    check_int,
-    check_number,
-    check_same_length,
-    check_seed,
-)
+from glassnet._validation import as_float_array, check_same_length
 from glassnet.activations import sigmoid
-from glassnet.linear._base import BaseEstimator, ClassifierMixin, encode_labels, gradient_descent
+from glassnet.linear._base import encode_labels
+from glassnet.linear._classifier import GradientDescentClassifier, check_common_params
 
 __all__ = ["LogisticRegression"]
 
 
-def check_common_params(est: Any) -> dict[str, Any]:
-    """Check the hyper-parameters shared by the two classifiers and return them converted."""
-    if not isinstance(est.fit_intercept, (bool, np.bool_)):
-        raise TypeError(f"fit_intercept must be a bool, got {type(est.fit_intercept).__name__}")
-    return {
-        "lr": check_number(est.lr, "lr", low=0, low_inclusive=False),
-        "epochs": check_int(est.epochs, "epochs", low=1),
-        "l2": check_number(est.l2, "l2", low=0),
-        "tol": check_number(est.tol, "tol", low=0),
-        "fit_intercept": bool(est.fit_intercept),
-        "seed": check_seed(est.seed),
-    }
-
-
-def initial_weights(n_features: int, k: int, seed: int | None, dtype: Any) -> np.ndarray:
-    """Starting weights ``(n_features, k)``: zeros, or ``N(0, 0.01²)`` draws for an int seed.
-
-    The random start is centred across the ``k`` columns (each row sums to zero), which keeps
-    the softmax solution the one of scikit-learn (see :class:`SoftmaxRegression`).
-    """
-    if seed is None:
-        return np.zeros((n_features, k), dtype=dtype)
-    W = np.random.default_rng(seed).normal(0.0, 0.01, size=(n_features, k))
-    if k > 1:
-        W -= W.mean(axis=1, keepdims=True)
-    return W.astype(dtype)
-
-
-class LogisticRegression(ClassifierMixin, BaseEstimator):
+class LogisticRegression(GradientDescentClassifier):
     """Binary logistic regression ``P(y = classes_[1] | x) = σ(x · w + b)``, by gradient descent.
 
     Parameters
@@ -106,22 +73,6 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     (``max(z, 0) − z·y + log(1 + e^−|z|)``), so it stays finite when the sigmoid saturates.
     """
 
-    def __init__(
-        self,
-        lr: float = 0.1,
-        epochs: int = 1000,
-        l2: float = 0.0,
-        fit_intercept: bool = True,
-        tol: float = 1e-7,
-        seed: int | None = None,
-    ) -> None:
-        self.lr = lr
-        self.epochs = epochs
-        self.l2 = l2
-        self.fit_intercept = fit_intercept
-        self.tol = tol
-        self.seed = seed
-
     def fit(self, X: Any, y: Any) -> LogisticRegression:
         """Fit the model.
 
@@ -150,17 +101,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
                 f"({classes[:10].tolist()}); use SoftmaxRegression for more than two classes"
             )
         Y = idx.astype(X.dtype).reshape(-1, 1)                 # (m, 1) of 0/1
-        W = initial_weights(X.shape[1], 1, p["seed"], X.dtype)
-        b = np.zeros(1, dtype=X.dtype)
-        res = gradient_descent(X, Y, W, b, head="sigmoid", lr=p["lr"], epochs=p["epochs"],
-                               l2=p["l2"], tol=p["tol"], fit_intercept=p["fit_intercept"])
-        self.classes_ = classes
-        self.coef_ = np.ascontiguousarray(res.W.T)             # (1, n_features)
-        self.intercept_ = res.b                                # (1,)
-        self.loss_curve_ = res.loss_curve
-        self.n_iter_ = res.n_iter
-        self.n_features_in_ = X.shape[1]
-        return self
+        return self._fit_encoded(X, Y, classes, "sigmoid", p)
 
     def decision_function(self, X: Any) -> np.ndarray:
         """Logits ``z = X @ coef_[0] + intercept_[0]`` (positive means ``classes_[1]``).

@@ -8,8 +8,8 @@ import numpy as np
 
 from glassnet._validation import as_float_array, check_same_length
 from glassnet.activations import softmax
-from glassnet.linear._base import BaseEstimator, ClassifierMixin, encode_labels, gradient_descent
-from glassnet.linear.logistic import check_common_params, initial_weights
+from glassnet.linear._base import encode_labels
+from glassnet.linear._classifier import GradientDescentClassifier, check_common_params
 
 __all__ = ["SoftmaxRegression"]
 
@@ -24,7 +24,7 @@ def _labels_from_one_hot(Y: np.ndarray) -> np.ndarray:
     return np.argmax(Y, axis=1).astype(np.int64)
 
 
-class SoftmaxRegression(ClassifierMixin, BaseEstimator):
+class SoftmaxRegression(GradientDescentClassifier):
     """Multinomial logistic regression ``P(y = classes_[j] | x) = softmax(x @ Wᵀ + b)_j``.
 
     Parameters
@@ -85,22 +85,6 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
     the solution scikit-learn's ``LogisticRegression(C=np.inf)`` returns as well.
     """
 
-    def __init__(
-        self,
-        lr: float = 0.1,
-        epochs: int = 1000,
-        l2: float = 0.0,
-        fit_intercept: bool = True,
-        tol: float = 1e-7,
-        seed: int | None = None,
-    ) -> None:
-        self.lr = lr
-        self.epochs = epochs
-        self.l2 = l2
-        self.fit_intercept = fit_intercept
-        self.tol = tol
-        self.seed = seed
-
     def fit(self, X: Any, y: Any) -> SoftmaxRegression:
         """Fit the model.
 
@@ -127,18 +111,7 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
         if len(classes) < 2:
             raise ValueError(f"y must contain at least two classes, got only one: "
                              f"{classes.tolist()}")
-        k = len(classes)
-        W = initial_weights(X.shape[1], k, p["seed"], X.dtype)
-        b = np.zeros(k, dtype=X.dtype)
-        res = gradient_descent(X, idx, W, b, head="softmax", lr=p["lr"], epochs=p["epochs"],
-                               l2=p["l2"], tol=p["tol"], fit_intercept=p["fit_intercept"])
-        self.classes_ = classes
-        self.coef_ = np.ascontiguousarray(res.W.T)             # (k, n_features)
-        self.intercept_ = res.b                                # (k,)
-        self.loss_curve_ = res.loss_curve
-        self.n_iter_ = res.n_iter
-        self.n_features_in_ = X.shape[1]
-        return self
+        return self._fit_encoded(X, idx, classes, "softmax", p)
 
     def decision_function(self, X: Any) -> np.ndarray:
         """Logits ``Z = X @ coef_ᵀ + intercept_``.
