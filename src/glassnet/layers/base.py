@@ -83,8 +83,12 @@ class Layer:
     """
 
     def __init__(self, name: str | None = None) -> None:
-        if name is not None and not isinstance(name, str):
-            raise TypeError(f"name must be a str or None, got {type(name).__name__}")
+        if name is not None:
+            from glassnet.models.limits import check_name  # what a model file can store
+
+            if not isinstance(name, str):
+                raise TypeError(f"name must be a str or None, got {type(name).__name__}")
+            check_name(name)
         self.name = name or type(self).__name__.lower()
         self.params: dict[str, np.ndarray] = {}
         self.grads: dict[str, np.ndarray] = {}

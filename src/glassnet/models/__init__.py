@@ -1,6 +1,6 @@
 """Models: ``Sequential``, its training loop and its file format."""
 
+from glassnet.models.loading import load_model
 from glassnet.models.sequential import Sequential
-from glassnet.models.serialization import load_model
 
 __all__ = ["Sequential", "load_model"]

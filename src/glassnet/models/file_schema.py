@@ -11,10 +11,10 @@ import re
 from typing import Any
 
 from glassnet.errors import ModelFileError
+from glassnet.models.limits import MAX_LAYERS, SEED_LIMIT, name_problem
 
 FORMAT = "glassnet"
 VERSION = 1
-MAX_LAYERS = 1000
 _STATE_KEY = re.compile(r"^\d{1,4}/[a-z_]{1,32}$")
 
 _SECTIONS = {
@@ -65,14 +65,15 @@ def check_document(doc: Any) -> None:
     m = doc["model"]
     _keys(m, "model")
     expect(m["class"] == "Sequential", "model.class must be 'Sequential'")
-    expect(isinstance(m["name"], str) and len(m["name"]) <= 1000, "model.name must be a str")
+    problem = name_problem(m["name"])
+    expect(problem is None, f"model.name must be {problem}")
     expect(m["dtype"] in ("float32", "float64"), "model.dtype must be 'float32' or 'float64'")
     shape = m["input_shape"]
     expect(isinstance(shape, list) and 0 < len(shape) <= 4
             and all(is_int(s, 1, 1 << 24) for s in shape),
             "model.input_shape must be a list of 1 to 4 positive integers")
-    expect(m["seed"] is None or is_int(m["seed"], 0, 2**128), "model.seed must be None or an "
-                                                                "integer >= 0")
+    expect(m["seed"] is None or is_int(m["seed"], 0, SEED_LIMIT), "model.seed must be None or an "
+                                                                 "integer >= 0 and < 2**128")
     layers = m["layers"]
     expect(isinstance(layers, list) and 0 < len(layers) <= MAX_LAYERS,
             f"model.layers must be a list of 1 to {MAX_LAYERS} layers")
@@ -102,8 +103,8 @@ def check_document(doc: Any) -> None:
     _keys(tr, "training")
     expect(is_int(tr["epoch"], 0, 2**63) and is_int(tr["step"], 0, 2**63),
             "training.epoch and training.step must be integers >= 0")
-    expect(tr["fit_seed"] is None or is_int(tr["fit_seed"], 0, 2**128),
-            "training.fit_seed must be None or an integer >= 0")
+    expect(tr["fit_seed"] is None or is_int(tr["fit_seed"], 0, SEED_LIMIT),
+            "training.fit_seed must be None or an integer >= 0 and < 2**128")
     hist = doc["history"]
     expect(hist is None or (isinstance(hist, dict) and all(
         isinstance(v, list) and all(isinstance(x, float) or is_int(x, -(2**1000), 2**1000)

@@ -26,19 +26,15 @@ from typing import Any
 import numpy as np
 
 from glassnet import losses, optimizers
-from glassnet._validation import (
-    as_float_array,
-    check_int,
-    check_same_length,
-    check_seed,
-    describe,
-)
+from glassnet._validation import as_float_array, check_int, check_same_length, describe
 from glassnet.errors import NotFittedError
 from glassnet.layers.base import Layer
 from glassnet.layers.dense import Dense
 from glassnet.models import batch_metrics
 from glassnet.models.building import check_input_shape, claim, pack_parameters, summary_table
 from glassnet.models.guards import DivergenceGuard
+from glassnet.models.limits import LayerNames, check_layer_count, check_model_seed, check_name
+from glassnet.models.serialization import save_model
 
 _PREDICT_CHUNK = 8192
 
@@ -52,10 +48,11 @@ class Sequential:
         The layers, input to output. More can be added with :meth:`add`.
     seed : int, optional
         Seed of the generator that initialises the weights; same seed, same weights.
+        ``0 <= seed < 2**128`` (what the model file stores).
     dtype : numpy float dtype
         ``np.float32`` (default, fast) or ``np.float64`` (for gradient checks).
     name : str
-        Shown by :meth:`summary`.
+        Shown by :meth:`summary`; at most 1000 characters, no control characters.
 
     Attributes
     ----------
@@ -69,20 +66,19 @@ class Sequential:
 
     def __init__(self, layers: list[Layer] | None = None, seed: int | None = None,
                  dtype: Any = np.float32, name: str = "sequential") -> None:
-        self.seed = check_seed(seed)
+        self.seed = check_model_seed(seed)
         try:
             self.dtype = np.dtype(dtype)
         except TypeError:
             raise TypeError(f"dtype must be np.float32 or np.float64, got {dtype!r}") from None
         if self.dtype not in (np.float32, np.float64):
             raise TypeError(f"dtype must be np.float32 or np.float64, got {self.dtype}")
-        if not isinstance(name, str):
-            raise TypeError(f"name must be a str, got {type(name).__name__}")
-        self.name = name
+        self.name = check_name(name)
         if layers is not None and not isinstance(layers, (list, tuple)):
             raise TypeError(f"layers must be a list of Layer objects, got "
                             f"{type(layers).__name__}")
         self.layers: list[Layer] = []
+        self._names = LayerNames()
         for layer in layers or []:
             self.add(layer)
         self.loss: losses.Loss | None = None
@@ -103,22 +99,19 @@ class Sequential:
 
     # ------------------------------------------------------------------ structure
     def add(self, layer: Layer) -> None:
-        """Append a layer (before the model is built)."""
+        """Append a layer (before the model is built), renamed ``<name>_<i>`` if its name is
+        taken. O(1): the model keeps the set of its layer names."""
         if not isinstance(layer, Layer):
             raise TypeError(f"layers must be glassnet Layer objects, got {type(layer).__name__}")
         if self.__dict__.get("built"):
             raise ValueError("cannot add layers to a model that is already built")
-        if any(layer is other for other in self.layers):
+        if layer.model is self:
             raise ValueError(f"layer {layer.name!r} is already in this model; one layer object "
                              f"can appear only once (it would share its weights and its cache): "
                              f"create a second layer")
+        check_layer_count(len(self.layers) + 1)
         claim(layer, self, f"layer {layer.name!r}")
-        taken = {lay.name for lay in self.layers}
-        if layer.name in taken:
-            base, i = layer.name, 1
-            while f"{base}_{i}" in taken:
-                i += 1
-            layer.name = f"{base}_{i}"
+        layer.name = self._names.take(layer.name)
         self.layers.append(layer)
 
     def build(self, input_shape: tuple[int | None, ...]) -> None:
@@ -428,6 +421,7 @@ class Sequential:
         # arrays per layer; pack them into one buffer again so the optimizer updates the layers,
         # and claim the copied layers and optimizer.
         self.__dict__.update(state)
+        self._names = LayerNames([layer.name for layer in self.layers])
         for layer in self.layers:
             layer._owner = weakref.ref(self)
         if self.optimizer is not None:
@@ -455,8 +449,6 @@ class Sequential:
 
     def save(self, path) -> None:
         """Write the model to one file (zip of JSON + ``.npy`` arrays; never a pickle)."""
-        from glassnet.models.serialization import save_model
-
         save_model(self, path)
 
     def __repr__(self) -> str:

@@ -18,11 +18,12 @@ from typing import Any
 
 import numpy as np
 
-from glassnet._validation import check_int, check_number, check_seed
+from glassnet._validation import check_int, check_number
 from glassnet.callbacks import Callback, History, LearningRateScheduler
 from glassnet.layers.dropout import Dropout
 from glassnet.models import batch_metrics
 from glassnet.models.guards import InterruptGuard
+from glassnet.models.limits import check_model_seed
 from glassnet.models.progress import Progress
 
 
@@ -214,7 +215,7 @@ def _check(model, X, y, epochs, batch_size, validation_data, validation_split, s
     verbose = check_int(verbose, "verbose", low=0, high=2)
     if not isinstance(shuffle, bool):
         raise TypeError(f"shuffle must be a bool, got {type(shuffle).__name__}")
-    seed = check_seed(seed)
+    seed = check_model_seed(seed)
     X, y, val = _validation(model, X, y, validation_data, validation_split)
     n = len(X)
     if batch_size is None:
