@@ -575,6 +575,9 @@ def test_ctrl_c_in_the_command_line_exits_130(tmp_path, monkeypatch, capsys):
 ROW = re.compile(r"^\|\s*([A-Z]\d\d)\s*\|", re.MULTILINE)
 TESTED_ELSEWHERE = {"C04": "test_ctrl_c_in_the_command_line_exits_130"}
 TESTED_ELSEWHERE.update({f"X0{i}": "tests/export/test_export_errors.py" for i in range(1, 9)})
+TESTED_ELSEWHERE.update({"F08": "test_reliability_untrusted_files.py",
+                         "F09": "test_reliability_untrusted_files.py",
+                         "F10": "test_reliability_storable.py"})
 
 
 def test_every_row_of_docs_errors_md_is_tested_and_every_case_documented():
