@@ -26,11 +26,11 @@ from typing import Any
 import numpy as np
 
 from glassnet import losses, optimizers
-from glassnet._validation import as_float_array, check_int, check_same_length, describe
+from glassnet._validation import check_int, check_same_length
 from glassnet.errors import NotFittedError
 from glassnet.layers.base import Layer
-from glassnet.layers.dense import Dense
 from glassnet.models import batch_metrics
+from glassnet.models.arguments import check_dtype, check_weights, check_X
 from glassnet.models.building import check_input_shape, claim, pack_parameters, summary_table
 from glassnet.models.guards import DivergenceGuard
 from glassnet.models.limits import LayerNames, check_layer_count, check_model_seed, check_name
@@ -67,12 +67,7 @@ class Sequential:
     def __init__(self, layers: list[Layer] | None = None, seed: int | None = None,
                  dtype: Any = np.float32, name: str = "sequential") -> None:
         self.seed = check_model_seed(seed)
-        try:
-            self.dtype = np.dtype(dtype)
-        except TypeError:
-            raise TypeError(f"dtype must be np.float32 or np.float64, got {dtype!r}") from None
-        if self.dtype not in (np.float32, np.float64):
-            raise TypeError(f"dtype must be np.float32 or np.float64, got {self.dtype}")
+        self.dtype = check_dtype(dtype)
         self.name = check_name(name)
         if layers is not None and not isinstance(layers, (list, tuple)):
             raise TypeError(f"layers must be a list of Layer objects, got "
@@ -201,23 +196,7 @@ class Sequential:
         Every array is checked (count, shape, finite numbers) before any is written.
         """
         targets = [p for layer in self.layers for p in layer.params.values()]
-        if not isinstance(weights, (list, tuple)):
-            raise TypeError(f"weights must be a list of arrays, got {type(weights).__name__}")
-        if len(weights) != len(targets):
-            raise ValueError(f"weights must be a list of {len(targets)} arrays, got {len(weights)}")
-        checked = []
-        for i, (t, w) in enumerate(zip(targets, weights, strict=True)):
-            w = np.asarray(w)
-            if w.shape != t.shape:
-                raise ValueError(f"weights[{i}] must have shape {t.shape}, got {w.shape}")
-            if w.dtype.kind not in "fiu":
-                raise TypeError(f"weights[{i}] must hold real numbers, got dtype {w.dtype}")
-            if not np.isfinite(w).all():
-                raise ValueError(f"weights[{i}] must hold finite numbers, got "
-                                 f"{int(np.count_nonzero(~np.isfinite(w)))} NaN or infinite "
-                                 f"value(s)")
-            checked.append(w)
-        for t, w in zip(targets, checked, strict=True):
+        for t, w in zip(targets, check_weights(targets, weights), strict=True):
             t[...] = w
 
     @property
@@ -226,21 +205,7 @@ class Sequential:
 
     # ------------------------------------------------------------------ data checks
     def _check_X(self, X: Any, name: str = "X") -> np.ndarray:
-        if self.built:
-            ndim = len(self.input_shape) + 1
-        else:
-            first = self.layers[0] if self.layers else None
-            ndim = 2 if isinstance(first, Dense) else None
-        arr = as_float_array(X, name, ndim=ndim, dtype=self.dtype)
-        if arr.ndim < 2:
-            raise ValueError(f"{name} must have shape (n_samples, ...), got {describe(arr)}")
-        if self.built and arr.shape[1:] != self.input_shape:
-            what = "features" if len(self.input_shape) == 1 else "per-sample shape"
-            want = self.input_shape[0] if len(self.input_shape) == 1 else self.input_shape
-            got = arr.shape[1] if len(self.input_shape) == 1 else arr.shape[1:]
-            raise ValueError(f"{name} must have {want} {what} as the model was built with, "
-                             f"got {got} (shape {arr.shape})")
-        return arr
+        return check_X(self, X, name)
 
     def _check_Xy(self, X: Any, y: Any, xname: str = "X", yname: str = "y"):
         self._require_compiled()
