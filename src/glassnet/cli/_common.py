@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import re
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -19,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from glassnet import datasets
+from glassnet._suggest import did_you_mean
 from glassnet.callbacks import Callback
 
 
@@ -107,6 +109,15 @@ def name_list(text: str) -> list[str]:
     return names
 
 
+def suggest_choice(message: str) -> str:
+    """argparse's ``invalid choice: 'x' (choose from 'a', 'b')`` with ``did you mean`` added."""
+    found = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)", message)
+    if found is None:
+        return message
+    choices = re.findall(r"'([^']*)'", found.group(2))
+    return message + did_you_mean(found.group(1), choices)
+
+
 # --------------------------------------------------------------------------- data sets
 #: Built-in planar data sets: name -> (description, loader(binary) -> (X, y)). The data are
 #: fixed (the posts' flower uses seed 1, the others seed 0); ``--seed`` moves the split and the
@@ -130,8 +141,22 @@ DATASETS: dict[str, tuple[str, Callable[[bool], tuple[np.ndarray, np.ndarray]]]]
 def load_dataset(name: str, binary: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """The built-in data set ``name``: ``X`` (n, 2) float64 and ``y`` (n,) int64."""
     if name not in DATASETS:
-        raise UsageError(f"unknown dataset {name!r}; choose one of {', '.join(DATASETS)}")
+        raise UsageError(f"unknown dataset {name!r}{did_you_mean(name, DATASETS)}; choose one "
+                         f"of {', '.join(DATASETS)}")
     return DATASETS[name][1](binary)
+
+
+def choice_of(names: Sequence[str], what: str) -> Callable[[str], str]:
+    """argparse type: one of ``names``, or an error with the closest name ("did you mean")."""
+
+    def parse(text: str) -> str:
+        if text in names:
+            return text
+        raise argparse.ArgumentTypeError(f"unknown {what} {text!r}{did_you_mean(text, names)};"
+                                         f" choose one of {', '.join(names)}")
+
+    parse.__name__ = what
+    return parse
 
 
 # --------------------------------------------------------------------------- matplotlib

@@ -19,6 +19,7 @@ from glassnet.cli._common import (
     DATASETS,
     EpochProgress,
     Outputs,
+    choice_of,
     classification_scores,
     format_confusion,
     format_table,
@@ -55,7 +56,8 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         epilog=EXAMPLE, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--out", default="glassnet-demo", metavar="DIR",
                    help="folder for the files (default: ./glassnet-demo)")
-    p.add_argument("--dataset", choices=list(DATASETS), default="flower",
+    p.add_argument("--dataset", type=choice_of(list(DATASETS), "dataset"), default="flower",
+                   metavar="{" + ",".join(DATASETS) + "}",
                    help="planar data set (default: flower)")
     p.add_argument("--hidden", type=positive_int, default=HIDDEN, metavar="N",
                    help=f"hidden tanh units (default: {HIDDEN})")
