@@ -246,43 +246,40 @@ def _human_size(n: int) -> str:
 
 # --------------------------------------------------------------------------- progress
 class EpochProgress(Callback):
-    """One tqdm bar over all epochs (``fit``'s own ``verbose=1`` draws one bar per epoch).
+    """One display over all epochs on stderr (:class:`glassnet.models.progress.Progress`).
 
-    The loss shown is refreshed a few times a second, so the bar costs almost nothing even at
-    tens of thousands of cheap full-batch epochs.
+    In a terminal: a live bar over the epochs with the loss, and about ten plain lines with
+    every logged value; through a pipe or into a file only those lines, never a ``\r``.
     """
 
     def __init__(self, epochs: int, desc: str, enabled: bool = True) -> None:
         self.epochs = epochs
         self.desc = desc
         self.enabled = enabled
-        self.bar = None
-        self._last = 0.0
+        self.progress = None
 
     def on_train_begin(self, logs=None):
         if not self.enabled:
             return
-        from tqdm import tqdm
+        from glassnet.models.progress import Progress
 
-        self.bar = tqdm(total=self.epochs, desc=self.desc, unit="epoch", mininterval=0.2,
-                        dynamic_ncols=True, file=sys.stderr, leave=True)
+        self.progress = Progress(1, 0, self.epochs, 1, stream=sys.stderr, desc=self.desc)
+
+    def on_epoch_begin(self, epoch):
+        if self.progress is not None:
+            self.progress.epoch_begin(epoch)
 
     def on_epoch_end(self, epoch, logs):
-        if self.bar is None:
-            return
-        self.bar.update(1)
-        now = time.monotonic()
-        if now - self._last > 0.25 or epoch + 1 == self.epochs:
-            self._last = now
-            self.bar.set_postfix({k: f"{v:.4f}" for k, v in logs.items()}, refresh=False)
+        if self.progress is not None:
+            self.progress.epoch_end(epoch, logs)
 
     def on_train_end(self, logs=None):
         self.close()
 
     def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
-            self.bar = None
+        if self.progress is not None:
+            self.progress.close()
+            self.progress = None
 
 
 def status(message: str, quiet: bool) -> None:
