@@ -35,8 +35,9 @@ def draw_train_pictures(out: Outputs, prob: Any, model, scaler, history, scores,
 
     from glassnet import plot
 
+    columns = feature_names(prob)
     out.save_figure(plot.history(history), "cost.png")
-    out.save_figure(plot.network(model), "network.png")
+    out.save_figure(plot.network(model, feature_names=columns), "network.png")
     if prob.task == "regression":
         fig, ax = plt.subplots(figsize=(5.6, 5.2), layout="constrained")
         for idx, name, color in ((itr, "train", "#1f5fa8"), (ite, "test", "#e66100")):
@@ -61,10 +62,17 @@ def draw_train_pictures(out: Outputs, prob: Any, model, scaler, history, scores,
         names = ", ".join(f"{i} = {c}" for i, c in enumerate(prob.classes))
         shown = ScaledClassifier(model, scaler, k)
         ax = plot.decision_boundary(
-            shown, prob.X, prob.y,
+            shown, prob.X, prob.y, feature_names=columns,
             title=f"{prob.name}: train {scores['train']['accuracy']:.1%}, "
                   f"test {acc:.1%} accuracy" + (f"\nclasses: {names}" if prob.classes !=
                                                   list(range(k)) else ""))
         out.save_figure(ax, "boundary.png")
-        out.save_figure(plot.neurons(model, scaler.transform(prob.X), prob.y, layer=0),
-                        "neurons.png")
+        scaled = None if columns is None else [f"{c} (standardised)" for c in columns]
+        out.save_figure(plot.neurons(model, scaler.transform(prob.X), prob.y, layer=0,
+                                     feature_names=scaled), "neurons.png")
+
+
+def feature_names(prob: Any) -> list[str] | None:
+    """The data's column names for the pictures; None for the planar sets' plain x1, x2."""
+    names = list(prob.feature_names)
+    return None if names == [f"x{i + 1}" for i in range(len(names))] else names

@@ -212,10 +212,29 @@ def grid_over(X: np.ndarray, resolution: int, padding: float = 0.1):
     return points, (lo[0], hi[0], lo[1], hi[1]), (x1, x2)
 
 
-def label_plane(ax: Any) -> None:
-    """Name the two input features on the axes of a plane plot."""
-    ax.set_xlabel("$x_1$ (feature 1)")
-    ax.set_ylabel("$x_2$ (feature 2)")
+def check_feature_names(feature_names: Any, n: int, name: str = "feature_names"
+                        ) -> list[str] | None:
+    """``None`` or a list of ``n`` names of the input features (a CSV file's column names)."""
+    if feature_names is None:
+        return None
+    if isinstance(feature_names, (str, bytes)) or not hasattr(feature_names, "__len__"):
+        raise TypeError(f"{name} must be a list of {n} column names, got "
+                        f"{type(feature_names).__name__}")
+    names = [str(v) for v in feature_names]
+    if len(names) != n:
+        raise ValueError(f"{name} must name the {n} input features, got {len(names)} names "
+                         f"{names!r}")
+    return names
+
+
+def label_plane(ax: Any, feature_names: list[str] | None = None) -> None:
+    """Name the two input features on the axes of a plane plot (their column names if known)."""
+    if feature_names is None:
+        ax.set_xlabel("$x_1$ (feature 1)")
+        ax.set_ylabel("$x_2$ (feature 2)")
+    else:
+        ax.set_xlabel(feature_names[0])
+        ax.set_ylabel(feature_names[1])
 
 
 def check_resolution(resolution: Any, name: str = "resolution") -> int:
