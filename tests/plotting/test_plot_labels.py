@@ -72,7 +72,7 @@ def test_neurons_count_from_one_in_title_and_panels(binary_model, xor_data):
     assert "hidden layer 1 (6, tanh)" in title and "layer 0" not in title
     panels = [ax for ax in fig.axes if ax.get_title().startswith("neuron")]
     assert [ax.get_title() for ax in panels] == [f"neuron {i}" for i in range(1, 7)]
-    assert (panels[0].get_xlabel(), panels[0].get_ylabel()) == tuple(NAMES)
+    assert "across: mean radius, up: mean texture" in title
 
 
 def test_neuron_points_are_outlined_with_a_marker_per_class(binary_model, xor_data):

@@ -74,7 +74,8 @@ def new_figure(figsize: tuple[float, float] | None = None, **kwargs: Any):
     return plt.figure(figsize=figsize, **kwargs)
 
 
-def panel_grid(fig: Any, n: int, ncols: int, side: float, titled: bool = True):
+def panel_grid(fig: Any, n: int, ncols: int, side: float, titled: bool = True,
+               title_lines: int = 2):
     """``n`` equal panels in rows of ``ncols`` and a colorbar axis on the right, laid out by hand.
 
     Constrained layout is slow for dozens of panels, so the grid uses fixed margins in inches.
@@ -89,6 +90,8 @@ def panel_grid(fig: Any, n: int, ncols: int, side: float, titled: bool = True):
         Panel size in inches (for a new figure).
     titled : bool
         Leave room above each panel for a title.
+    title_lines : int
+        Lines of the figure's title to leave room for (a new figure only).
 
     Returns
     -------
@@ -102,7 +105,7 @@ def panel_grid(fig: Any, n: int, ncols: int, side: float, titled: bool = True):
 
     nrows = -(-n // ncols)
     gap = 0.28 if titled else 0.08                       # inches between rows
-    top_in, bottom_in, left_in, right_in = 0.75, 0.15, 0.15, 1.2
+    top_in, bottom_in, left_in, right_in = 0.35 + 0.2 * title_lines, 0.15, 0.15, 1.2
     if fig is None:
         fig = plt.figure(figsize=(left_in + right_in + ncols * side + (ncols - 1) * 0.08,
                                   top_in + bottom_in + nrows * side + (nrows - 1) * gap))

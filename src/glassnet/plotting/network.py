@@ -162,6 +162,8 @@ class NetworkGraph:
         node_size = float(np.clip((0.75 * spacing) ** 2, 6.0, 260.0))
         last = len(self.shown) - 1
         below = blended_transform_factory(ax.transData, ax.transAxes)
+        column_in = box.width * ax.figure.get_figwidth() / (last + 1)    # inches per column
+        narrow = column_in < 1.5                     # "hidden layer 1" over "(40, tanh)"
         for col, pts in enumerate(self.positions):
             kind = "input" if col == 0 else ("output" if col == last else "hidden")
             self.nodes.append(ax.scatter(pts[:, 0], pts[:, 1], s=node_size,
@@ -172,6 +174,8 @@ class NetworkGraph:
                 name = f"input ({n} feature{'s' if n != 1 else ''})"
             else:
                 name = self.titles[col - 1]
+            if narrow:
+                name = name.replace(" (", "\n(", 1)
             if m < n:
                 name += f"\nshowing {m} of {n}\n(largest |weights|)"
             ax.text(col, -0.01, name, ha="center", va="top", fontsize="small",

@@ -91,7 +91,8 @@ def neurons(model: Any, X: Any, y: Any, layer: int = 0, fig: Any = None, resolut
     units : sequence of int, optional
         Which units to draw (0-based); overrides ``max_units``.
     feature_names : sequence of 2 str, optional
-        Names of the two features (a CSV file's columns), written on the first panel's axes.
+        Names of the two features (a CSV file's columns), said in the title ("across: ...,
+        up: ...").
 
     Returns
     -------
@@ -146,12 +147,13 @@ def neurons(model: Any, X: Any, y: Any, layer: int = 0, fig: Any = None, resolut
     k = len(chosen)
     ncols = int(np.ceil(np.sqrt(k))) if ncols is None else check_int(ncols, "ncols", low=1)
     ncols = min(ncols, k)
-    fig, axes, cax = _style.panel_grid(fig, k, ncols, side=2.2 if k <= 16 else 1.5)
+    fig, axes, cax = _style.panel_grid(fig, k, ncols, side=2.2 if k <= 16 else 1.5,
+                                       title_lines=3 if names is None else 4)
     shape = (len(x2), len(x1))
     classes = np.unique(y)
     idx = _class_index(y, classes)
     colors = _style.class_colors(len(classes))
-    size = 16 if len(X) <= 300 else 7
+    size = 20 if len(X) <= 300 else 11
     im = None
     for ax, unit in zip(axes, chosen, strict=False):
         im = ax.imshow(a[:, unit].reshape(shape), extent=extent, origin="lower", aspect="auto",
@@ -164,20 +166,18 @@ def neurons(model: Any, X: Any, y: Any, layer: int = 0, fig: Any = None, resolut
             mask = idx == j
             ax.scatter(X[mask, 0], X[mask, 1], s=size, c=colors[j],
                        marker=POINT_MARKERS[j % len(POINT_MARKERS)], edgecolors="white",
-                       linewidths=0.6, zorder=3)
+                       linewidths=0.45, zorder=3)
         ax.set_title(f"neuron {unit + 1}", fontsize="small")
         ax.set_xticks([])
         ax.set_yticks([])
-    if names is not None:
-        axes[0].set_xlabel(names[0], fontsize="x-small", labelpad=1)
-        axes[0].set_ylabel(names[1], fontsize="x-small", labelpad=1)
     cbar = fig.colorbar(im, cax=cax)
     cbar.set_label(f"activation ({act})")
     left_out = "" if k == n_units else f", showing {k} of {n_units}"
     markers = ", ".join(f"{POINT_NAMES[j % len(POINT_NAMES)]} = class {c}"
                         for j, c in enumerate(classes[:4]))
     fig.suptitle(f"What each neuron of {_layer_title(model, layer)} responds to{left_out}\n"
-                 f"{legend}; black line = where it switches (z = 0); points: {markers}",
+                 f"{legend}; black line = where it switches (z = 0)\npoints: {markers}"
+                 + ("" if names is None else f"\nacross: {names[0]}, up: {names[1]}"),
                  fontsize="medium")
     return fig
 
