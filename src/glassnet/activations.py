@@ -24,6 +24,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from glassnet._suggest import did_you_mean
+
 # ----------------------------------------------------------------------------- forward functions
 
 
@@ -174,4 +176,5 @@ def get(name: str | None) -> ActivationFn:
     except KeyError:
         raise ValueError(
             f"unknown activation {name!r}; valid names are: {', '.join(_REGISTRY)}"
+            + did_you_mean(name, _REGISTRY)
         ) from None

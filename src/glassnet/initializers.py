@@ -25,6 +25,8 @@ from typing import Any
 
 import numpy as np
 
+from glassnet._suggest import did_you_mean
+
 Initializer = Callable[[tuple[int, ...], int, int, np.random.Generator, Any], np.ndarray]
 
 
@@ -92,4 +94,5 @@ def get(name: str) -> Initializer:
     except KeyError:
         raise ValueError(
             f"unknown kernel_initializer {name!r}; valid names are: {', '.join(_REGISTRY)}"
+            + did_you_mean(name, _REGISTRY)
         ) from None

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from glassnet._suggest import did_you_mean
 from glassnet._validation import as_array, as_float_array, as_label_array, describe
 from glassnet.activations import log_softmax
 
@@ -280,5 +281,6 @@ def get(name: str | Loss) -> Loss:
         raise TypeError(f"loss must be a string name or a Loss, got {type(name).__name__}")
     key = _ALIASES.get(name.lower(), name.lower())
     if key not in _REGISTRY:
-        raise ValueError(f"unknown loss {name!r}; valid names are: {', '.join(_REGISTRY)}")
+        raise ValueError(f"unknown loss {name!r}; valid names are: {', '.join(_REGISTRY)}"
+                         + did_you_mean(name, [*_REGISTRY, *_ALIASES]))
     return _REGISTRY[key]()

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from glassnet import accel
+from glassnet._suggest import did_you_mean
 from glassnet._validation import check_number
 
 
@@ -312,7 +313,8 @@ def get(name: str | Optimizer, **kwargs: Any) -> Optimizer:
                         f"{type(name).__name__}")
     key = name.lower()
     if key not in _REGISTRY:
-        raise ValueError(f"unknown optimizer {name!r}; valid names are: {', '.join(_REGISTRY)}")
+        raise ValueError(f"unknown optimizer {name!r}; valid names are: {', '.join(_REGISTRY)}"
+                         + did_you_mean(name, _REGISTRY))
     return _REGISTRY[key](**kwargs)
 
 

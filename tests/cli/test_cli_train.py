@@ -64,7 +64,7 @@ def test_train_csv_string_classes_round_trip(colours_csv, tmp_path, capsys):
                  "neurons.png"):
         assert (out / name).read_bytes()[:8] == PNG, name
     model = gn.load_model(out / "model.glassnet")
-    prep = json.loads((out / "preprocessing.json").read_text())
+    prep = json.loads((out / "model.preprocessing.json").read_text())
     rows = np.loadtxt(colours_csv, delimiter=",", skiprows=1, usecols=(0, 1))
     Xs = (rows - prep["feature_mean"]) / prep["feature_scale"]
     back = np.array(prep["classes"])[(model.predict(Xs)[:, 0] > 0.5).astype(int)]
@@ -172,7 +172,7 @@ def test_train_bad_csv_is_one_line_exit_1(case, tmp_path, capsys):
      "no target column 'nope'; the columns are width, height, colour"),
     (["--csv", "{dir}/missing.csv", "--target", "y"], 1, "CSV file not found"),
     (["--csv", "{dir}/colours.csv"], 2, "--csv needs --target"),
-    (["--dataset", "nope"], 2, "invalid choice: 'nope'"),
+    (["--dataset", "nope"], 2, "unknown dataset 'nope'; choose one of flower"),
     (["--dataset", "moons", "--target", "y"], 2, "--target goes with --csv"),
     (["--layers", "40,x"], 2, "comma-separated layer sizes"),
     (["--lr", "-1"], 2, "expected a positive number"),

@@ -49,7 +49,7 @@ def test_network_ax_honoured_and_activation_layers(binary_model):
                            gn.layers.Dense(1, activation="sigmoid")], seed=0)
     model.build((2,))
     ax2 = gn.plot.network(model)
-    assert any("3 units, relu" in t.get_text() for t in ax2.texts)
+    assert any(t.get_text() == "hidden layer 1 (3, relu)" for t in ax2.texts)
 
 
 class FakeConvModel:

@@ -11,6 +11,9 @@ Commands
     pictures that fit the data and the saved model.
 ``glassnet conv``
     Convolve a grey image with a named kernel or a bank of random filters, as the posts show.
+``glassnet predict``
+    Apply a model trained by ``glassnet train`` to a new CSV file (its saved preprocessing
+    and column checks included).
 ``glassnet export``
     Convert a saved model to an ONNX file or a PyTorch state_dict.
 
@@ -25,7 +28,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from glassnet.cli._common import CLIError, UsageError
+from glassnet.cli._common import CLIError, UsageError, suggest_choice
 
 PROG = "glassnet"
 
@@ -38,6 +41,7 @@ examples, one per command:
   glassnet demo --out flower-demo
   glassnet train --csv data.csv --target species --layers 40,20 --optimizer adam
   glassnet conv photo.png --filter emboss --out conv
+  glassnet predict glassnet-train/model.glassnet --csv new.csv --out predictions.csv
   glassnet export flower.glassnet --to onnx
 
 Run 'glassnet <command> --help' for the options and more examples of a command.
@@ -49,7 +53,7 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str):
         hint = f" (see '{self.prog} --help')"
-        raise UsageError(message + hint)
+        raise UsageError(suggest_choice(message) + hint)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -69,9 +73,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_parser(sub)
     train.add_parser(sub)
     conv.add_parser(sub)
-    from glassnet.cli import export
+    from glassnet.cli import export, predict
 
     export.add_parser(sub)
+    predict.add_parser(sub)
     return parser
 
 

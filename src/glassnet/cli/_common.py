@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import re
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -19,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from glassnet import datasets
+from glassnet._suggest import did_you_mean
 from glassnet.callbacks import Callback
 
 
@@ -107,6 +109,15 @@ def name_list(text: str) -> list[str]:
     return names
 
 
+def suggest_choice(message: str) -> str:
+    """argparse's ``invalid choice: 'x' (choose from 'a', 'b')`` with ``did you mean`` added."""
+    found = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)", message)
+    if found is None:
+        return message
+    choices = re.findall(r"'([^']*)'", found.group(2))
+    return message + did_you_mean(found.group(1), choices)
+
+
 # --------------------------------------------------------------------------- data sets
 #: Built-in planar data sets: name -> (description, loader(binary) -> (X, y)). The data are
 #: fixed (the posts' flower uses seed 1, the others seed 0); ``--seed`` moves the split and the
@@ -130,8 +141,22 @@ DATASETS: dict[str, tuple[str, Callable[[bool], tuple[np.ndarray, np.ndarray]]]]
 def load_dataset(name: str, binary: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """The built-in data set ``name``: ``X`` (n, 2) float64 and ``y`` (n,) int64."""
     if name not in DATASETS:
-        raise UsageError(f"unknown dataset {name!r}; choose one of {', '.join(DATASETS)}")
+        raise UsageError(f"unknown dataset {name!r}{did_you_mean(name, DATASETS)}; choose one "
+                         f"of {', '.join(DATASETS)}")
     return DATASETS[name][1](binary)
+
+
+def choice_of(names: Sequence[str], what: str) -> Callable[[str], str]:
+    """argparse type: one of ``names``, or an error with the closest name ("did you mean")."""
+
+    def parse(text: str) -> str:
+        if text in names:
+            return text
+        raise argparse.ArgumentTypeError(f"unknown {what} {text!r}{did_you_mean(text, names)};"
+                                         f" choose one of {', '.join(names)}")
+
+    parse.__name__ = what
+    return parse
 
 
 # --------------------------------------------------------------------------- matplotlib
@@ -221,43 +246,40 @@ def _human_size(n: int) -> str:
 
 # --------------------------------------------------------------------------- progress
 class EpochProgress(Callback):
-    """One tqdm bar over all epochs (``fit``'s own ``verbose=1`` draws one bar per epoch).
+    """One display over all epochs on stderr (:class:`glassnet.models.progress.Progress`).
 
-    The loss shown is refreshed a few times a second, so the bar costs almost nothing even at
-    tens of thousands of cheap full-batch epochs.
+    In a terminal: a live bar over the epochs with the loss, and about ten plain lines with
+    every logged value; through a pipe or into a file only those lines, never a ``\r``.
     """
 
     def __init__(self, epochs: int, desc: str, enabled: bool = True) -> None:
         self.epochs = epochs
         self.desc = desc
         self.enabled = enabled
-        self.bar = None
-        self._last = 0.0
+        self.progress = None
 
     def on_train_begin(self, logs=None):
         if not self.enabled:
             return
-        from tqdm import tqdm
+        from glassnet.models.progress import Progress
 
-        self.bar = tqdm(total=self.epochs, desc=self.desc, unit="epoch", mininterval=0.2,
-                        dynamic_ncols=True, file=sys.stderr, leave=True)
+        self.progress = Progress(1, 0, self.epochs, 1, stream=sys.stderr, desc=self.desc)
+
+    def on_epoch_begin(self, epoch):
+        if self.progress is not None:
+            self.progress.epoch_begin(epoch)
 
     def on_epoch_end(self, epoch, logs):
-        if self.bar is None:
-            return
-        self.bar.update(1)
-        now = time.monotonic()
-        if now - self._last > 0.25 or epoch + 1 == self.epochs:
-            self._last = now
-            self.bar.set_postfix({k: f"{v:.4f}" for k, v in logs.items()}, refresh=False)
+        if self.progress is not None:
+            self.progress.epoch_end(epoch, logs)
 
     def on_train_end(self, logs=None):
         self.close()
 
     def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
-            self.bar = None
+        if self.progress is not None:
+            self.progress.close()
+            self.progress = None
 
 
 def status(message: str, quiet: bool) -> None:

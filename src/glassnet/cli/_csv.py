@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from glassnet._suggest import did_you_mean
 from glassnet.cli._common import CLIError
 
 #: Most distinct whole-number values a target may have to be read as classes with --task auto.
@@ -38,6 +39,8 @@ class CSVData:
         The original class labels (str or int) in index order; empty for regression.
     lines : ndarray, shape (n,)
         Line number of each sample in the file (for messages and predictions.csv).
+    other_columns : list of str
+        The file's columns that are not features (the target, excluded columns).
     """
 
     X: np.ndarray
@@ -47,9 +50,11 @@ class CSVData:
     task: str
     classes: list = field(default_factory=list)
     lines: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    other_columns: list[str] = field(default_factory=list)
 
 
-def _read_rows(path: Path, delimiter: str) -> tuple[list[str], list[list[str]], list[int]]:
+def _read_rows(path: Path, delimiter: str, min_columns: int = 2
+               ) -> tuple[list[str], list[list[str]], list[int]]:
     """Header, data rows (whitespace-stripped) and their line numbers; blank lines skipped."""
     if not path.exists():
         raise CLIError(f"CSV file not found: {str(path)!r}")
@@ -79,7 +84,7 @@ def _read_rows(path: Path, delimiter: str) -> tuple[list[str], list[list[str]], 
     if dupes:
         raise CLIError(f"{path}: the header names column(s) {', '.join(map(repr, dupes))} more "
                        "than once")
-    if len(header) < 2:
+    if len(header) < min_columns:
         raise CLIError(f"{path}: the header has only 1 column; expected features and a target "
                        f"(is the delimiter {delimiter!r} right? see --delimiter)")
     if not data:
@@ -111,7 +116,8 @@ def _numbers(path: Path, name: str, cells: list[str], lines: list[int], what: st
 
 
 def read_csv(path: str | Path, target: str, features: list[str] | None = None,
-             task: str = "auto", delimiter: str = ",") -> CSVData:
+             task: str = "auto", delimiter: str = ",", exclude: list[str] | None = None
+             ) -> CSVData:
     """Read ``path`` into numeric features and an encoded target.
 
     Parameters
@@ -121,13 +127,15 @@ def read_csv(path: str | Path, target: str, features: list[str] | None = None,
     target : str
         Name of the target column.
     features : list of str, optional
-        Feature columns to use (default: every column but the target).
+        Feature columns to use (default: every column but the target and ``exclude``).
     task : {"auto", "classification", "regression"}
         ``auto`` reads text targets and whole numbers with at most
         :data:`MAX_AUTO_CLASSES` distinct values as classes, and refuses anything else (pass
         ``regression`` for a continuous target).
     delimiter : str
         Field separator.
+    exclude : list of str, optional
+        Columns left out of the features (identifiers, text columns, other targets).
 
     Returns
     -------
@@ -136,17 +144,23 @@ def read_csv(path: str | Path, target: str, features: list[str] | None = None,
     path = Path(path)
     header, data, lines = _read_rows(path, delimiter)
     if target not in header:
-        raise CLIError(f"{path}: no target column {target!r}; the columns are "
-                       f"{', '.join(header)}")
+        raise CLIError(f"{path}: no target column {target!r}{did_you_mean(target, header)}; "
+                       f"the columns are {', '.join(header)}")
+    exclude = list(exclude or [])
+    check_columns(path, header, exclude, "--exclude")
+    if target in exclude:
+        raise CLIError(f"--exclude names the target column {target!r}; the target is never a "
+                       "feature, leave it out of --exclude")
     if features is None:
-        features = [name for name in header if name != target]
+        features = [name for name in header if name != target and name not in exclude]
     else:
-        missing = [name for name in features if name not in header]
-        if missing:
-            raise CLIError(f"{path}: no column(s) {', '.join(map(repr, missing))}; the columns "
-                           f"are {', '.join(header)}")
+        check_columns(path, header, features, "--features")
         if target in features:
             raise CLIError(f"the target column {target!r} cannot also be a feature")
+        both = [name for name in features if name in exclude]
+        if both:
+            raise CLIError(f"column(s) {', '.join(map(repr, both))} are in both --features "
+                           "and --exclude")
     columns = {name: [row[j] for row in data] for j, name in enumerate(header)}
     X = np.column_stack([_numbers(path, name, columns[name], lines, "a feature")
                          for name in features]) if features else None
@@ -154,7 +168,17 @@ def read_csv(path: str | Path, target: str, features: list[str] | None = None,
         raise CLIError(f"{path}: no feature columns besides the target {target!r}")
     y, task, classes = _encode_target(path, target, columns[target], lines, task)
     return CSVData(X=X, y=y, feature_names=list(features), target=target, task=task,
-                   classes=classes, lines=np.asarray(lines, dtype=np.int64))
+                   classes=classes, lines=np.asarray(lines, dtype=np.int64),
+                   other_columns=[name for name in header if name not in features])
+
+
+def check_columns(path: Path, header: list[str], names: list[str], flag: str) -> None:
+    """A CLIError naming the ``names`` that are not columns of ``header``, with suggestions."""
+    missing = [name for name in names if name not in header]
+    if missing:
+        hints = "".join(did_you_mean(name, header) for name in missing)
+        raise CLIError(f"{path}: {flag} names no column(s) {', '.join(map(repr, missing))}"
+                       f"{hints}; the columns are {', '.join(header)}")
 
 
 def _encode_target(path: Path, name: str, cells: list[str], lines: list[int], task: str):

@@ -19,6 +19,7 @@ from glassnet.cli._common import (
     DATASETS,
     EpochProgress,
     Outputs,
+    choice_of,
     classification_scores,
     format_confusion,
     format_table,
@@ -55,7 +56,8 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         epilog=EXAMPLE, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--out", default="glassnet-demo", metavar="DIR",
                    help="folder for the files (default: ./glassnet-demo)")
-    p.add_argument("--dataset", choices=list(DATASETS), default="flower",
+    p.add_argument("--dataset", type=choice_of(list(DATASETS), "dataset"), default="flower",
+                   metavar="{" + ",".join(DATASETS) + "}",
                    help="planar data set (default: flower)")
     p.add_argument("--hidden", type=positive_int, default=HIDDEN, metavar="N",
                    help=f"hidden tanh units (default: {HIDDEN})")
@@ -207,11 +209,14 @@ def _draw_pictures(out: Outputs, net, logreg, names: dict[str, str], history,
 
     fig, axes = plt.subplots(1, len(names), figsize=(5.2 * len(names), 4.2),
                              layout="constrained")
-    for ax, key in zip(np.atleast_1d(axes), names, strict=True):
-        cm = np.array(scores[key]["confusion_matrix_test"])
+    cms = {key: np.array(scores[key]["confusion_matrix_test"]) for key in names}
+    vmax = max(float(cm.max()) for cm in cms.values())      # one colour = one count in both
+    for i, (ax, key) in enumerate(zip(np.atleast_1d(axes), names, strict=True)):
         acc = scores[key]["test"]["accuracy"]
-        plot.confusion_matrix(cm, labels=[0, 1], ax=ax,
+        plot.confusion_matrix(cms[key], labels=[0, 1], ax=ax, vmax=vmax,
+                              colorbar=i == len(names) - 1,
                               title=f"{names[key]}\ntest accuracy {acc:.1%}")
+    fig.suptitle("Test set, one colour scale for both", fontsize="medium")
     out.save_figure(fig, "confusion_matrices.png")
 
     out.save_figure(plot.neurons(net, X, y, layer=0), "neurons.png")

@@ -1,7 +1,8 @@
 """``glassnet train``: a network of any shape on a built-in data set or on a CSV file.
 
-The features are standardised on the training split (the scaler is saved next to the model in
-``preprocessing.json``). Two classes get a sigmoid output and binary cross-entropy, more
+The features are standardised on the training split (the scaler, the column names and the class
+names are saved next to the model in ``model.preprocessing.json``, which ``glassnet predict``
+reads). Two classes get a sigmoid output and binary cross-entropy, more
 classes a softmax output and categorical cross-entropy, a regression target (standardised too)
 a linear output and the mean squared error.
 """
@@ -16,12 +17,14 @@ from typing import Any
 
 import numpy as np
 
+from glassnet.cli import _preprocessing
 from glassnet.cli._common import (
     DATASETS,
     CLIError,
     EpochProgress,
     Outputs,
     UsageError,
+    choice_of,
     classification_scores,
     format_confusion,
     format_table,
@@ -37,6 +40,7 @@ from glassnet.cli._common import (
     status,
     use_agg,
 )
+from glassnet.cli._pictures import draw_train_pictures
 
 ACTIVATIONS = ("tanh", "relu", "leaky_relu", "sigmoid")
 OPTIMIZERS = ("sgd", "adam", "rmsprop", "adagrad")
@@ -49,6 +53,7 @@ examples:
   glassnet train --dataset spirals --layers 64,64 --epochs 2000 --batch-size 32
   glassnet train --csv iris.csv --target species --out iris-run
   glassnet train --csv houses.csv --target price --task regression --lr 0.003
+  glassnet train --csv patients.csv --target diagnosis --exclude id,name
 
 A CSV file needs a header row and numeric features; the target may hold class names, integer
 classes or (with --task regression) real numbers.
@@ -65,12 +70,15 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         epilog=EXAMPLE, formatter_class=argparse.RawDescriptionHelpFormatter)
     data = p.add_argument_group("data")
     source = data.add_mutually_exclusive_group()
-    source.add_argument("--dataset", choices=[*DATASETS, "iris"], default=None,
+    source.add_argument("--dataset", type=choice_of([*DATASETS, "iris"], "dataset"),
+                        default=None, metavar="{" + ",".join([*DATASETS, "iris"]) + "}",
                         help="built-in data set (default: flower)")
     source.add_argument("--csv", metavar="FILE", help="your own CSV file with a header row")
     data.add_argument("--target", metavar="COLUMN", help="target column of the CSV file")
     data.add_argument("--features", type=name_list, metavar="COLS",
                       help="comma-separated feature columns (default: all but the target)")
+    data.add_argument("--exclude", type=name_list, metavar="COLS",
+                      help="comma-separated columns to leave out of the features")
     data.add_argument("--task", choices=("auto", "classification", "regression"),
                       default="auto", help="what to predict (default: auto, classes only)")
     data.add_argument("--delimiter", default=",", help="CSV field separator (default: ,)")
@@ -114,6 +122,7 @@ class Problem:
     classes: list = field(default_factory=list)
     rows: np.ndarray | None = None           # row label of each sample in predictions.csv
     row_header: str = "index"
+    other_columns: list[str] = field(default_factory=list)   # the file's non-feature columns
 
 
 def load_problem(args: argparse.Namespace) -> Problem:
@@ -123,11 +132,13 @@ def load_problem(args: argparse.Namespace) -> Problem:
             raise UsageError("--csv needs --target COLUMN, the column to predict")
         from glassnet.cli._csv import read_csv
 
-        d = read_csv(args.csv, args.target, args.features, args.task, args.delimiter)
+        d = read_csv(args.csv, args.target, args.features, args.task, args.delimiter,
+                     exclude=args.exclude)
         return Problem(name=str(args.csv), X=d.X, y=d.y, task=d.task,
                        feature_names=d.feature_names, target=d.target, classes=d.classes,
-                       rows=d.lines, row_header="line")
-    for flag, value in (("--target", args.target), ("--features", args.features)):
+                       rows=d.lines, row_header="line", other_columns=d.other_columns)
+    for flag, value in (("--target", args.target), ("--features", args.features),
+                        ("--exclude", args.exclude)):
         if value is not None:
             raise UsageError(f"{flag} goes with --csv FILE")
     if args.task == "regression":
@@ -167,24 +178,6 @@ def build_model(args: argparse.Namespace, n_outputs: int, task: str):
     model = Sequential(layers, seed=args.seed, name="glassnet_train")
     model.compile(loss=loss, optimizer=optimizers.get(args.optimizer, lr=lr), metrics=metrics)
     return model, lr
-
-
-class ScaledClassifier:
-    """A trained network behind the feature scaler, for pictures in the original coordinates.
-
-    ``predict_proba(X)`` (n, k) standardises ``X`` (n, d) and runs the network.
-    """
-
-    def __init__(self, model, scaler, n_classes: int) -> None:
-        self.model, self.scaler = model, scaler
-        self.classes_ = np.arange(n_classes)
-
-    def predict_proba(self, X: np.ndarray) -> np.ndarray:
-        p = self.model.predict(self.scaler.transform(X)).astype(np.float64)
-        return np.column_stack([1.0 - p[:, 0], p[:, 0]]) if p.shape[1] == 1 else p
-
-    def predict(self, X: np.ndarray) -> np.ndarray:
-        return self.predict_proba(X).argmax(axis=1)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -256,19 +249,15 @@ def run(args: argparse.Namespace) -> int:
     print(report, flush=True)
 
     status("Drawing the pictures...", quiet)
-    _draw_pictures(out, prob, model, scaler, history, scores, pred_all, itr, ite)
+    draw_train_pictures(out, prob, model, scaler, history, scores, pred_all, itr, ite)
     model.save(out.path("model.glassnet"))
     _write_predictions(out, prob, pred_all, ite)
-    out.write_json("preprocessing.json", {
-        "features": prob.feature_names, "target": prob.target, "task": prob.task,
-        "classes": prob.classes,
-        "feature_mean": scaler.mean_.tolist(), "feature_scale": scaler.scale_.tolist(),
-        "target_mean": y_mean if regression else None,
-        "target_scale": y_scale if regression else None,
-        "usage": "x_std = (x - feature_mean) / feature_scale; out = model.predict(x_std); "
-                 + ("y = out * target_scale + target_mean" if regression else
-                    "class = classes[argmax(out)] (one sigmoid output: classes[out > 0.5])"),
-    })
+    _preprocessing.save(_preprocessing.Preprocessing(
+        features=prob.feature_names, feature_mean=scaler.mean_.tolist(),
+        feature_scale=scaler.scale_.tolist(), target=prob.target, task=prob.task,
+        classes=prob.classes, target_mean=y_mean if regression else None,
+        target_scale=y_scale if regression else None, other_columns=prob.other_columns),
+        out.path("model" + _preprocessing.SUFFIX))
     summary = [header, report, model.summary(print_fn=None)]
     if not regression:
         from glassnet.metrics import classification_report
@@ -348,45 +337,3 @@ def _write_predictions(out: Outputs, prob: Problem, pred_all: np.ndarray, ite) -
             else:
                 truth, pred = prob.classes[prob.y[i]], prob.classes[pred_all[i]]
             w.writerow([int(prob.rows[i]), "test" if test[i] else "train", truth, pred])
-
-
-def _draw_pictures(out: Outputs, prob: Problem, model, scaler, history, scores,
-                   pred_all, itr, ite) -> None:
-    """Cost curves, network graph, and what fits the task and the number of features."""
-    import matplotlib.pyplot as plt
-
-    from glassnet import plot
-
-    out.save_figure(plot.history(history), "cost.png")
-    out.save_figure(plot.network(model), "network.png")
-    if prob.task == "regression":
-        fig, ax = plt.subplots(figsize=(5.6, 5.2), layout="constrained")
-        for idx, name, color in ((itr, "train", "#1f5fa8"), (ite, "test", "#e66100")):
-            ax.scatter(prob.y[idx], pred_all[idx], s=14, alpha=0.7, color=color,
-                       label=f"{name}: R² {scores[name]['r2']:.3f}")
-        lo = float(min(prob.y.min(), pred_all.min()))
-        hi = float(max(prob.y.max(), pred_all.max()))
-        ax.plot([lo, hi], [lo, hi], color="#111111", linewidth=1, label="perfect prediction")
-        ax.set_xlabel(f"true {prob.target}")
-        ax.set_ylabel(f"predicted {prob.target}")
-        ax.set_title("Predictions against the truth")
-        ax.legend(fontsize="small")
-        out.save_figure(fig, "predictions.png")
-        return
-    k = len(prob.classes)
-    acc = scores["test"]["accuracy"]
-    ax = plot.confusion_matrix(np.array(scores["confusion_matrix_test"]),
-                               labels=[str(c) for c in prob.classes],
-                               title=f"Test set: accuracy {acc:.1%}")
-    out.save_figure(ax, "confusion_matrix.png")
-    if prob.X.shape[1] == 2:
-        names = ", ".join(f"{i} = {c}" for i, c in enumerate(prob.classes))
-        shown = ScaledClassifier(model, scaler, k)
-        ax = plot.decision_boundary(
-            shown, prob.X, prob.y,
-            title=f"{prob.name}: train {scores['train']['accuracy']:.1%}, "
-                  f"test {acc:.1%} accuracy" + (f"\nclasses: {names}" if prob.classes !=
-                                                  list(range(k)) else ""))
-        out.save_figure(ax, "boundary.png")
-        out.save_figure(plot.neurons(model, scaler.transform(prob.X), prob.y, layer=0),
-                        "neurons.png")

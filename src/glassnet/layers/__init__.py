@@ -1,5 +1,6 @@
 """Layers: each a small class with ``forward``, ``backward``, ``params`` and ``grads``."""
 
+from glassnet._suggest import did_you_mean
 from glassnet.layers.activation import Activation
 from glassnet.layers.base import Layer
 from glassnet.layers.conv import Conv2D
@@ -25,7 +26,8 @@ def register(cls: type[Layer]) -> type[Layer]:
 def get_class(name: str) -> type[Layer]:
     """Layer class by its class name; the error lists the known layers."""
     if not isinstance(name, str) or name not in _REGISTRY:
-        raise ValueError(f"unknown layer type {name!r}; known layers are: {', '.join(_REGISTRY)}")
+        raise ValueError(f"unknown layer type {name!r}; known layers are: {', '.join(_REGISTRY)}"
+                         + did_you_mean(str(name), _REGISTRY))
     return _REGISTRY[name]
 
 

@@ -6,6 +6,8 @@ from collections.abc import Callable
 
 import numpy as np
 
+from glassnet._suggest import did_you_mean
+
 _ALIASES = {"acc": "accuracy", "mean_squared_error": "mse", "mean_absolute_error": "mae"}
 _VALID = ("accuracy", "mse", "mae")
 
@@ -45,7 +47,8 @@ def resolve(metrics) -> list[str]:
             raise TypeError(f"metrics must be names (str), got {type(m).__name__}")
         key = _ALIASES.get(m.lower(), m.lower())
         if key not in _FUNCS:
-            raise ValueError(f"unknown metric {m!r}; valid names are: {', '.join(_VALID)}")
+            raise ValueError(f"unknown metric {m!r}; valid names are: {', '.join(_VALID)}"
+                             + did_you_mean(m, _VALID))
         out.append(key)
     return out
 

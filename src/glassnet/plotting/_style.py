@@ -74,7 +74,8 @@ def new_figure(figsize: tuple[float, float] | None = None, **kwargs: Any):
     return plt.figure(figsize=figsize, **kwargs)
 
 
-def panel_grid(fig: Any, n: int, ncols: int, side: float, titled: bool = True):
+def panel_grid(fig: Any, n: int, ncols: int, side: float, titled: bool = True,
+               title_lines: int = 2):
     """``n`` equal panels in rows of ``ncols`` and a colorbar axis on the right, laid out by hand.
 
     Constrained layout is slow for dozens of panels, so the grid uses fixed margins in inches.
@@ -89,6 +90,8 @@ def panel_grid(fig: Any, n: int, ncols: int, side: float, titled: bool = True):
         Panel size in inches (for a new figure).
     titled : bool
         Leave room above each panel for a title.
+    title_lines : int
+        Lines of the figure's title to leave room for (a new figure only).
 
     Returns
     -------
@@ -102,7 +105,7 @@ def panel_grid(fig: Any, n: int, ncols: int, side: float, titled: bool = True):
 
     nrows = -(-n // ncols)
     gap = 0.28 if titled else 0.08                       # inches between rows
-    top_in, bottom_in, left_in, right_in = 0.75, 0.15, 0.15, 1.2
+    top_in, bottom_in, left_in, right_in = 0.35 + 0.2 * title_lines, 0.15, 0.15, 1.2
     if fig is None:
         fig = plt.figure(figsize=(left_in + right_in + ncols * side + (ncols - 1) * 0.08,
                                   top_in + bottom_in + nrows * side + (nrows - 1) * gap))
@@ -212,10 +215,29 @@ def grid_over(X: np.ndarray, resolution: int, padding: float = 0.1):
     return points, (lo[0], hi[0], lo[1], hi[1]), (x1, x2)
 
 
-def label_plane(ax: Any) -> None:
-    """Name the two input features on the axes of a plane plot."""
-    ax.set_xlabel("$x_1$ (feature 1)")
-    ax.set_ylabel("$x_2$ (feature 2)")
+def check_feature_names(feature_names: Any, n: int, name: str = "feature_names"
+                        ) -> list[str] | None:
+    """``None`` or a list of ``n`` names of the input features (a CSV file's column names)."""
+    if feature_names is None:
+        return None
+    if isinstance(feature_names, (str, bytes)) or not hasattr(feature_names, "__len__"):
+        raise TypeError(f"{name} must be a list of {n} column names, got "
+                        f"{type(feature_names).__name__}")
+    names = [str(v) for v in feature_names]
+    if len(names) != n:
+        raise ValueError(f"{name} must name the {n} input features, got {len(names)} names "
+                         f"{names!r}")
+    return names
+
+
+def label_plane(ax: Any, feature_names: list[str] | None = None) -> None:
+    """Name the two input features on the axes of a plane plot (their column names if known)."""
+    if feature_names is None:
+        ax.set_xlabel("$x_1$ (feature 1)")
+        ax.set_ylabel("$x_2$ (feature 2)")
+    else:
+        ax.set_xlabel(feature_names[0])
+        ax.set_ylabel(feature_names[1])
 
 
 def check_resolution(resolution: Any, name: str = "resolution") -> int:

@@ -70,7 +70,7 @@ def cost_curve(snapshots: Any, model: Any = None) -> tuple[np.ndarray, np.ndarra
     full = np.asarray(getattr(snapshots, "step_losses", []), dtype=np.float64)
     if full.size:
         starts = [int(steps[0])]
-        if model is not None and isinstance(getattr(model, "step", None), int):
+        if model is not None and isinstance(getattr(model, "iterations", None), int):
             starts.append(model.iterations - full.size)
         for s0 in starts:
             pos = steps - s0
@@ -95,7 +95,7 @@ def _check_path(path: Any) -> tuple[str, str]:
 
 def training(model: Any, X: Any, y: Any, snapshots: Any, path: str | os.PathLike = "training.gif",
              frames: int = 60, fps: float = 10, resolution: int = 100, dpi: int = 80,
-             max_units: int = 50) -> str:
+             max_units: int = 50, feature_names: Any = None) -> str:
     """Render training as an animation: boundary, network graph and cost curve per frame.
 
     Parameters
@@ -121,6 +121,8 @@ def training(model: Any, X: Any, y: Any, snapshots: Any, path: str | os.PathLike
         Pixels per inch of the 12 × 4.8 inch figure (80 gives 960 × 384 pixels).
     max_units : int
         Widest layer drawn in the network panel (wider ones are sampled).
+    feature_names : sequence of 2 str, optional
+        Names of the two features (axis labels of the boundary panel, input nodes).
 
     Returns
     -------
@@ -131,7 +133,9 @@ def training(model: Any, X: Any, y: Any, snapshots: Any, path: str | os.PathLike
     -----
     Each frame ``t`` shows the snapshot of update step ``s_t``: ``P(y = 1 | x)`` on the plane with
     the line ``P = 0.5``; the weights as edges (blue positive, red negative, width ∝ ``|w|`` on
-    one scale for the whole animation); and the cost up to ``s_t``.
+    one scale for the whole animation); and the cost up to ``s_t``. The last frame is always the
+    model as it is now, after its last update (``model.iterations``), even when no snapshot fell
+    on that step; its loss is the model's loss on ``(X, y)``.
     """
     path, ext = _check_path(path)
     frames = check_int(frames, "frames", low=1)
@@ -139,20 +143,29 @@ def training(model: Any, X: Any, y: Any, snapshots: Any, path: str | os.PathLike
     resolution = _style.check_resolution(resolution)
     dpi = check_int(dpi, "dpi", low=20, high=400)
     X, y = _style.check_points(X, y)
+    names = _style.check_feature_names(feature_names, 2)
     if not (hasattr(model, "get_weights") and hasattr(model, "set_weights")):
         raise TypeError(f"model must be a glassnet Sequential (with get_weights/set_weights), "
                         f"got {type(model).__name__}")
     if not getattr(model, "built", False):
         raise NotFittedError("training needs the fitted model the snapshots came from")
     steps, weights, losses = _check_snapshots(snapshots)
-    chosen = pick_frames(len(weights), frames)
+    final = _final_state(model, steps, X, y, snapshots)
+    chosen = pick_frames(len(weights), frames - 1 if final is not None else frames)
+    frame_steps = [int(steps[i]) for i in chosen]
+    frame_weights = [weights[i] for i in chosen]
+    frame_losses = [float(losses[i]) for i in chosen]
+    if final is not None:
+        frame_steps.append(final[0])
+        frame_weights.append(final[1])
+        frame_losses.append(final[2])
     grid, extent, axes = _style.grid_over(X, resolution)
 
     original = model.get_weights()
     try:
         probas, accs = [], []
-        for i in chosen:                                   # one batched pass per frame
-            model.set_weights(weights[i])
+        for w in frame_weights:                            # one batched pass per frame
+            model.set_weights(w)
             proba, classes = class_probabilities(model, np.vstack([grid, X]))
             probas.append(proba[:len(grid)])
             accs.append(float(np.mean(classes[proba[len(grid):].argmax(axis=1)] == y)))
@@ -160,23 +173,39 @@ def training(model: Any, X: Any, y: Any, snapshots: Any, path: str | os.PathLike
         model.set_weights(original)
 
     images = [_frame_image(p, resolution) for p in probas]
-    fig, parts = _layout(model, X, y, classes, extent, axes, images[0], dpi, max_units)
+    fig, parts = _layout(model, X, y, classes, extent, axes, images[0], dpi, max_units, names)
     graph = parts["graph"]
-    mats = [graph.weights_from_list(weights[i]) for i in chosen]
+    mats = [graph.weights_from_list(w) for w in frame_weights]
     graph.weight_scale = max(
         float(np.abs(W[np.ix_(graph.shown[j], graph.shown[j + 1])]).max())
         for ms in mats for j, W in enumerate(ms)) or 1.0
     curve_x, curve_y = cost_curve(snapshots, model)
+    if final is not None and final[0] > curve_x[-1]:
+        curve_x, curve_y = np.append(curve_x, final[0]), np.append(curve_y, final[2])
     _setup_cost(parts["cost"], curve_x, curve_y)
 
     rendered = _render(fig, parts, images, probas, axes, mats,
-                       [(int(steps[i]), float(losses[i])) for i in chosen], accs,
+                       list(zip(frame_steps, frame_losses, strict=True)), accs,
                        curve_x, curve_y)
     if ext == ".gif":
         _write_gif(rendered, path, fps)
     else:
         _write_mp4(rendered, path, fps)
     return path
+
+
+def _final_state(model: Any, steps: np.ndarray, X: np.ndarray, y: np.ndarray,
+                 snapshots: Any) -> tuple[int, list, float] | None:
+    """``(step, weights, loss)`` of the model now, when it is past the last snapshot."""
+    now = getattr(model, "iterations", None)
+    if not isinstance(now, int) or now <= int(steps[-1]):
+        return None
+    try:
+        loss = float(model.evaluate(X, y)["loss"])
+    except (ValueError, TypeError, AttributeError):
+        step_losses = getattr(snapshots, "step_losses", None)
+        loss = float(step_losses[-1]) if step_losses else float("nan")
+    return now, model.get_weights(), loss
 
 
 def _render(fig, parts, images, probas, axes, mats, step_loss, accs, curve_x, curve_y):
@@ -220,7 +249,7 @@ def _frame_image(proba: np.ndarray, resolution: int) -> np.ndarray:
     return region_image(proba, (resolution, resolution))
 
 
-def _layout(model, X, y, classes, extent, axes, first_image, dpi, max_units):
+def _layout(model, X, y, classes, extent, axes, first_image, dpi, max_units, names=None):
     """The figure (not managed by pyplot) with its three panels and the artists to update."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -244,9 +273,9 @@ def _layout(model, X, y, classes, extent, axes, first_image, dpi, max_units):
     points = ax_b.collections[before:]
     ax_b.set_xlim(extent[0], extent[1])
     ax_b.set_ylim(extent[2], extent[3])
-    _style.label_plane(ax_b)
+    _style.label_plane(ax_b, names)
     ax_b.set_title("Decision boundary (black line)", fontsize="medium")
-    graph = NetworkGraph(ax_n, model, max_units=max_units)
+    graph = NetworkGraph(ax_n, model, max_units=max_units, feature_names=names)
     ax_n.set_title("Weights", fontsize="medium")
     line, = ax_c.plot([], [], color=_style.TRAIN_COLOR, linewidth=1.6, label="cost")
     marker, = ax_c.plot([], [], "o", color=_style.VALIDATION_COLOR, markersize=7,

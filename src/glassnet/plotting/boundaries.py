@@ -11,7 +11,7 @@ call, and the class probabilities are drawn as colours with the data points on t
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -194,7 +194,7 @@ def _check_padding(padding: Any) -> float:
 
 def decision_boundary(model: Any, X: Any, y: Any, ax: Any = None, resolution: int = 200,
                       padding: float = 0.1, title: str | None = None, colorbar: bool = True,
-                      legend: bool = True):
+                      legend: bool = True, feature_names: Sequence[str] | None = None):
     """Draw a classifier's decision boundary over the plane of two features, points on top.
 
     Parameters
@@ -218,6 +218,9 @@ def decision_boundary(model: Any, X: Any, y: Any, ax: Any = None, resolution: in
         Add a ``P(y = 1)`` colorbar (two classes only).
     legend : bool
         Add a legend of the classes.
+    feature_names : sequence of 2 str, optional
+        Names of the two features (e.g. a CSV file's column names) for the axis labels;
+        default ``x1 (feature 1)``, ``x2 (feature 2)``.
 
     Returns
     -------
@@ -232,9 +235,11 @@ def decision_boundary(model: Any, X: Any, y: Any, ax: Any = None, resolution: in
     X, y = _style.check_points(X, y)
     resolution = _style.check_resolution(resolution)
     padding = _check_padding(padding)
+    names = _style.check_feature_names(feature_names, 2)
     if ax is None:
         _, ax = _style.subplots(figsize=(6.4, 5.2))
-    acc, mappable, classes = _draw_panel(ax, model, X, y, X, resolution, padding, legend=legend)
+    acc, mappable, classes = _draw_panel(ax, model, X, y, X, resolution, padding, legend=legend,
+                                         feature_names=names)
     if colorbar and mappable is not None:
         cbar = ax.figure.colorbar(mappable, ax=ax, fraction=0.046, pad=0.03)
         cbar.set_label(f"P(y = {classes[1]})  (black line: 0.5)")
@@ -244,7 +249,7 @@ def decision_boundary(model: Any, X: Any, y: Any, ax: Any = None, resolution: in
     return ax
 
 
-def _draw_panel(ax, model, X, y, X_extent, resolution, padding, legend):
+def _draw_panel(ax, model, X, y, X_extent, resolution, padding, legend, feature_names=None):
     """Boundary of ``model`` on a grid over ``X_extent`` with the points ``(X, y)`` on top.
 
     Returns the accuracy on ``(X, y)``, the colour mappable (None for k > 2) and the classes.
@@ -256,13 +261,14 @@ def _draw_panel(ax, model, X, y, X_extent, resolution, padding, legend):
     draw_points(ax, X, y, classes, legend=legend)
     ax.set_xlim(extent[0], extent[1])
     ax.set_ylim(extent[2], extent[3])
-    _style.label_plane(ax)
+    _style.label_plane(ax, feature_names)
     return accuracy(model, X, y), mappable, classes
 
 
 def compare_boundaries(models: Mapping[str, Any], X: Any, y: Any, X_test: Any = None,
                        y_test: Any = None, fig: Any = None, resolution: int = 150,
-                       padding: float = 0.1, ncols: int | None = None):
+                       padding: float = 0.1, ncols: int | None = None,
+                       feature_names: Sequence[str] | None = None):
     """Side-by-side decision boundaries of several models on the same data.
 
     Parameters
@@ -282,6 +288,8 @@ def compare_boundaries(models: Mapping[str, Any], X: Any, y: Any, X_test: Any = 
         Margin around the points, as a fraction of their range.
     ncols : int, optional
         Panels per row (default: all in one row).
+    feature_names : sequence of 2 str, optional
+        Names of the two features for the axis labels (default ``x1``, ``x2``).
 
     Returns
     -------
@@ -305,6 +313,7 @@ def compare_boundaries(models: Mapping[str, Any], X: Any, y: Any, X_test: Any = 
         Xs, ys, what = X, y, "training accuracy"
     resolution = _style.check_resolution(resolution)
     padding = _check_padding(padding)
+    names = _style.check_feature_names(feature_names, 2)
     n = len(models)
     ncols = n if ncols is None else check_int(ncols, "ncols", low=1)
     ncols = min(ncols, n)
@@ -317,7 +326,7 @@ def compare_boundaries(models: Mapping[str, Any], X: Any, y: Any, X_test: Any = 
     for i, (name, model) in enumerate(models.items()):
         ax = axes[i]
         acc, mappable, classes = _draw_panel(ax, model, Xs, ys, extent_points, resolution,
-                                             padding, legend=(i == 0))
+                                             padding, legend=(i == 0), feature_names=names)
         if mappable is not None and colored is None:
             colored = (mappable, classes)
         ax.set_title(f"{name}\n{what}: {acc:.1%}")

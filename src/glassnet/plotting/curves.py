@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from glassnet._validation import check_int
 from glassnet.plotting import _style
 
 _PRETTY = {"loss": "Loss", "accuracy": "Accuracy", "acc": "Accuracy", "lr": "Learning rate",
@@ -60,8 +61,42 @@ def _pretty(name: str) -> str:
     return _PRETTY.get(name, name.replace("_", " ").capitalize())
 
 
+def moving_average(values: Any, window: int) -> np.ndarray:
+    r"""Centred moving mean of ``values`` over ``window`` epochs (odd), shorter at the ends.
+
+    .. math:: \bar v_t = \frac{1}{|W_t|} \sum_{s \in W_t} v_s, \qquad
+              W_t = \{s : |s - t| \le h\} \cap [0, n), \quad h = \lfloor window / 2 \rfloor
+
+    Parameters
+    ----------
+    values : array-like, shape (n,)
+    window : int
+        Epochs per mean; even numbers are rounded up to the next odd one.
+
+    Returns
+    -------
+    ndarray, shape (n,), float64
+    """
+    v = np.asarray(values, dtype=np.float64)
+    window = check_int(window, "window", low=1)
+    h = window // 2
+    c = np.concatenate([[0.0], np.cumsum(v)])
+    t = np.arange(len(v))
+    lo, hi = np.maximum(t - h, 0), np.minimum(t + h + 1, len(v))
+    return (c[hi] - c[lo]) / (hi - lo)
+
+
+def smoothing_window(n: int) -> int:
+    """Epochs per mean for a history of ``n`` epochs: 1 (none) up to 200, then about n/50."""
+    return 1 if n <= SMOOTH_FROM else 2 * (n // 100) + 1
+
+
+#: Histories longer than this are drawn smoothed, over their faint raw values.
+SMOOTH_FROM = 200
+
+
 def history(history: Any, keys: Sequence[str] | None = None, ax: Any = None,
-            log_loss: bool = False):
+            log_loss: bool = False, smooth: int | str = "auto"):
     """Plot the loss and metrics recorded by ``fit``, one panel per quantity.
 
     Parameters
@@ -75,6 +110,12 @@ def history(history: Any, keys: Sequence[str] | None = None, ax: Any = None,
         One Axes per panel; a single Axes when only one quantity is drawn. New figure when None.
     log_loss : bool
         Draw loss panels on a logarithmic y axis.
+    smooth : "auto" or int
+        Epochs per moving mean (:func:`moving_average`). ``"auto"``: none for up to 200
+        epochs, about ``n / 50`` beyond, so that a curve that oscillates from one epoch to the
+        next reads as a line with a faint band around it instead of a solid band; ``1``: raw
+        values only. When smoothing, the raw values are drawn faint underneath and the legend
+        says "each epoch" and "mean of W epochs".
 
     Returns
     -------
@@ -108,13 +149,20 @@ def history(history: Any, keys: Sequence[str] | None = None, ax: Any = None,
             raise ValueError(f"ax must hold one Axes per quantity {names} ({len(names)}), got "
                              f"{len(axs)}; pass keys=[...] to draw fewer quantities")
         fig = axs[0].figure
+    n = max(len(v) for v in hist.values())
+    if smooth == "auto":
+        window = smoothing_window(n)
+    elif isinstance(smooth, str):
+        raise ValueError(f"smooth must be 'auto' or a number of epochs, got {smooth!r}")
+    else:
+        window = check_int(smooth, "smooth", low=1)
     for a, name in zip(axs, names, strict=False):
-        _draw_quantity(a, name, hist, epochs, log_loss)
+        _draw_quantity(a, name, hist, epochs, log_loss, window)
     return fig
 
 
 def _draw_quantity(ax: Any, name: str, hist: dict, epochs: list[int] | None,
-                   log_loss: bool) -> None:
+                   log_loss: bool, window: int = 1) -> None:
     """One panel: training and validation curves of ``name`` against the epoch (1-based)."""
     curves = [(name, "training", _style.TRAIN_COLOR, "-"),
               (f"val_{name}", "validation", _style.VALIDATION_COLOR, "--")]
@@ -124,9 +172,16 @@ def _draw_quantity(ax: Any, name: str, hist: dict, epochs: list[int] | None,
             continue
         x = (np.asarray(epochs) + 1) if epochs is not None else np.arange(1, len(values) + 1)
         marker = "o" if len(values) <= 30 else None
-        dense = len(values) > 200            # dashes on thousands of jittery points look like blobs
-        ax.plot(x, values, "-" if dense else style, color=color, label=label, marker=marker,
-                markersize=3, linewidth=1.2 if dense else 1.8, alpha=0.85 if dense else 1.0)
+        dense = len(values) > SMOOTH_FROM    # dashes on thousands of jittery points look like blobs
+        if window > 1 and len(values) > window and name != "lr":
+            ax.plot(x, values, "-", color=color, linewidth=0.6, alpha=0.25,
+                    label=f"{label}, each epoch")
+            ax.plot(x, moving_average(values, window), style, color=color, linewidth=1.8,
+                    label=f"{label}, mean of {window} epochs")
+        else:
+            ax.plot(x, values, "-" if dense else style, color=color, label=label,
+                    marker=marker, markersize=3, linewidth=1.2 if dense else 1.8,
+                    alpha=0.85 if dense else 1.0)
         if key.startswith("val_") and name != "lr":
             higher = any(s in name for s in _HIGHER_IS_BETTER)
             best = int(np.argmax(values) if higher else np.argmin(values))
@@ -144,4 +199,4 @@ def _draw_quantity(ax: Any, name: str, hist: dict, epochs: list[int] | None,
     ax.legend(fontsize="small")
 
 
-__all__ = ["history"]
+__all__ = ["history", "moving_average"]

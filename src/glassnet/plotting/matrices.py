@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from glassnet._validation import as_float_array, check_choice
+from glassnet._validation import as_float_array, check_choice, check_number
 from glassnet.plotting import _style
 
 _NORMALIZE_TITLES = {
@@ -47,7 +47,8 @@ def normalize_confusion(cm: np.ndarray, normalize: str | None) -> np.ndarray:
 
 def confusion_matrix(cm: Any, labels: Sequence[Any] | None = None, normalize: str | None = None,
                      ax: Any = None, cmap: str = _style.SEQUENTIAL_CMAP,
-                     title: str | None = None, colorbar: bool = True):
+                     title: str | None = None, colorbar: bool = True,
+                     vmax: float | None = None):
     """Draw a confusion matrix as a heatmap with every cell annotated.
 
     Parameters
@@ -68,6 +69,11 @@ def confusion_matrix(cm: Any, labels: Sequence[Any] | None = None, normalize: st
         Default says what the numbers are.
     colorbar : bool
         Add a colorbar.
+    vmax : float, optional
+        The count (or fraction) at the dark end of the colour scale, which starts at 0. Give
+        panels that are compared the same ``vmax`` (e.g. the largest count of all of them) so
+        that one colour means one count in each; default this matrix's largest value (1 when
+        normalised).
 
     Returns
     -------
@@ -93,7 +99,13 @@ def confusion_matrix(cm: Any, labels: Sequence[Any] | None = None, normalize: st
     if ax is None:
         size = min(3.2 + 0.55 * k, 12.0)
         _, ax = _style.subplots(figsize=(size + 1.2, size))
-    vmax = 1.0 if normalize is not None else max(values.max(), 1.0)
+    if vmax is None:
+        vmax = 1.0 if normalize is not None else max(values.max(), 1.0)
+    else:
+        vmax = check_number(vmax, "vmax", low=0.0, low_inclusive=False)
+        if values.max() > vmax:
+            raise ValueError(f"vmax must be at least the largest value shown "
+                             f"({values.max():.6g}), got {vmax:.6g}")
     im = ax.imshow(values, cmap=cmap, vmin=0.0, vmax=vmax, interpolation="nearest")
     if k <= 30:
         _annotate(ax, values, counts, normalize, vmax, k)

@@ -93,7 +93,8 @@ class NetworkGraph:
     """
 
     def __init__(self, ax: Any, model: Any, max_units: int = 50,
-                 weight_scale: float | None = None) -> None:
+                 weight_scale: float | None = None,
+                 feature_names: list[str] | None = None) -> None:
         from matplotlib.collections import LineCollection
 
         self.ax = ax
@@ -101,6 +102,8 @@ class NetworkGraph:
         self.max_units = check_int(max_units, "max_units", low=2)
         mats = [layer.params["W"] for layer in self.layers]
         self.sizes = [mats[0].shape[0]] + [W.shape[1] for W in mats]
+        self.feature_names = _style.check_feature_names(feature_names, self.sizes[0])
+        self.titles = layer_titles(self.layers, self.activations)
         self.shown = self._choose_units(mats)
         self.positions = self._positions()
         segments = []
@@ -159,6 +162,8 @@ class NetworkGraph:
         node_size = float(np.clip((0.75 * spacing) ** 2, 6.0, 260.0))
         last = len(self.shown) - 1
         below = blended_transform_factory(ax.transData, ax.transAxes)
+        column_in = box.width * ax.figure.get_figwidth() / (last + 1)    # inches per column
+        narrow = column_in < 1.5                     # "hidden layer 1" over "(40, tanh)"
         for col, pts in enumerate(self.positions):
             kind = "input" if col == 0 else ("output" if col == last else "hidden")
             self.nodes.append(ax.scatter(pts[:, 0], pts[:, 1], s=node_size,
@@ -166,11 +171,11 @@ class NetworkGraph:
                                          linewidths=0.8, zorder=3))
             n, m = self.sizes[col], len(self.shown[col])
             if col == 0:
-                name = f"input\n{n} feature{'s' if n != 1 else ''}"
+                name = f"input ({n} feature{'s' if n != 1 else ''})"
             else:
-                layer = self.layers[col - 1]
-                name = (f"{layer.name}\n{n} unit{'s' if n != 1 else ''}, "
-                        f"{self.activations[col - 1]}")
+                name = self.titles[col - 1]
+            if narrow:
+                name = name.replace(" (", "\n(", 1)
             if m < n:
                 name += f"\nshowing {m} of {n}\n(largest |weights|)"
             ax.text(col, -0.01, name, ha="center", va="top", fontsize="small",
@@ -178,8 +183,11 @@ class NetworkGraph:
             if m <= 12 and (col == 0 or col == last) and spacing >= 9.0:
                 side, ha = (-0.12, "right") if col == 0 else (0.12, "left")
                 for k, (x, y) in zip(self.shown[col], pts, strict=True):
-                    label = (f"$x_{{{k + 1}}}$" if col == 0
-                             else ("$\\hat{y}$" if n == 1 else f"$\\hat{{y}}_{{{k}}}$"))
+                    if col == 0 and self.feature_names is not None:
+                        label = _short(self.feature_names[k])
+                    else:
+                        label = (f"$x_{{{k + 1}}}$" if col == 0
+                                 else ("$\\hat{y}$" if n == 1 else f"$\\hat{{y}}_{{{k}}}$"))
                     ax.text(x + side, y, label, ha=ha, va="center", fontsize="small")
         ax.set_xlim(-0.5, last + 0.5)
         ax.set_ylim(-tallest / 2.0, tallest / 2.0 + headroom)
@@ -210,7 +218,8 @@ class NetworkGraph:
         self.edges.set_linewidths(0.15 + self.max_width * strength)
 
 
-def network(model: Any, ax: Any = None, max_units: int = 50, title: str | None = None):
+def network(model: Any, ax: Any = None, max_units: int = 50, title: str | None = None,
+            feature_names: Any = None):
     """Draw a dense network: units as nodes in columns, weights as edges coloured by sign.
 
     Parameters
@@ -225,6 +234,12 @@ def network(model: Any, ax: Any = None, max_units: int = 50, title: str | None =
         column label then says "showing m of n"). Readable up to about 50.
     title : str, optional
         Default: the layer sizes, e.g. ``"Network 2 → 40 → 1 (161 weights)"``.
+    feature_names : sequence of str, optional
+        Names of the inputs (e.g. a CSV file's columns), written next to the input nodes
+        instead of ``x1, x2, ...``.
+
+    Columns are labelled by role, counted from 1: ``input (2 features)``, ``hidden layer 1
+    (40, tanh)``, ..., ``output (1, sigmoid)``.
 
     Returns
     -------
@@ -241,7 +256,7 @@ def network(model: Any, ax: Any = None, max_units: int = 50, title: str | None =
     if ax is None:
         tallest = min(max(layer.params["W"].shape[1] for layer in layers), max_units)
         _, ax = _style.subplots(figsize=(2.2 + 2.0 * len(layers), max(4.0, 0.16 * tallest + 2)))
-    graph = NetworkGraph(ax, model, max_units=max_units)
+    graph = NetworkGraph(ax, model, max_units=max_units, feature_names=feature_names)
     if title is None:
         sizes = " → ".join(str(s) for s in graph.sizes)
         n_w = sum(layer.params["W"].size for layer in layers)
@@ -250,4 +265,18 @@ def network(model: Any, ax: Any = None, max_units: int = 50, title: str | None =
     return ax
 
 
-__all__ = ["network", "NetworkGraph", "dense_structure"]
+def layer_titles(layers: list[Any], activations: list[str]) -> list[str]:
+    """``"hidden layer 1 (40, tanh)"``, ..., ``"output (1, sigmoid)"``: one per Dense layer."""
+    titles = []
+    for i, (layer, act) in enumerate(zip(layers, activations, strict=True)):
+        units = int(layer.params["W"].shape[1])
+        role = "output" if i == len(layers) - 1 else f"hidden layer {i + 1}"
+        titles.append(f"{role} ({units}, {act})")
+    return titles
+
+
+def _short(name: str, width: int = 18) -> str:
+    return name if len(name) <= width else name[:width - 1] + "…"
+
+
+__all__ = ["network", "NetworkGraph", "dense_structure", "layer_titles"]

@@ -65,7 +65,7 @@ def _check_model_layer(model: Any, layer: Any) -> int:
 
 def neurons(model: Any, X: Any, y: Any, layer: int = 0, fig: Any = None, resolution: int = 80,
             padding: float = 0.1, ncols: int | None = None, max_units: int = 64,
-            units: Any = None):
+            units: Any = None, feature_names: Any = None):
     """One small panel per unit of ``model.layers[layer]``: its activation over the input plane.
 
     Parameters
@@ -90,12 +90,18 @@ def neurons(model: Any, X: Any, y: Any, layer: int = 0, fig: Any = None, resolut
         Draw at most this many units (the first ones); the title says when some are left out.
     units : sequence of int, optional
         Which units to draw (0-based); overrides ``max_units``.
+    feature_names : sequence of 2 str, optional
+        Names of the two features (a CSV file's columns), said in the title ("across: ...,
+        up: ...").
 
     Returns
     -------
     matplotlib.figure.Figure
-        One image panel per unit titled "neuron 1", "neuron 2"..., a shared colour scale and one
-        colorbar. The black line on each panel is where the unit switches (``z = 0``).
+        One image panel per unit titled "neuron 1", "neuron 2"... and a title that counts layers
+        the same way, from 1 ("hidden layer 1 (40, tanh)", as ``gn.plot.network``); a shared
+        colour scale and one colorbar. The black line on each panel is where the unit switches
+        (``z = 0``); the points are outlined in white and each class has its own marker, so
+        they stand out on either colour of the background.
 
     Notes
     -----
@@ -113,6 +119,7 @@ def neurons(model: Any, X: Any, y: Any, layer: int = 0, fig: Any = None, resolut
     resolution = _style.check_resolution(resolution)
     padding = _check_padding(padding)
     max_units = check_int(max_units, "max_units", low=1)
+    names = _style.check_feature_names(feature_names, 2)
     grid, extent, (x1, x2) = _style.grid_over(X, resolution, padding)
     a, z = hidden_activations(model, grid, layer)
     if a.ndim != 2:
@@ -140,31 +147,59 @@ def neurons(model: Any, X: Any, y: Any, layer: int = 0, fig: Any = None, resolut
     k = len(chosen)
     ncols = int(np.ceil(np.sqrt(k))) if ncols is None else check_int(ncols, "ncols", low=1)
     ncols = min(ncols, k)
-    fig, axes, cax = _style.panel_grid(fig, k, ncols, side=2.2 if k <= 16 else 1.5)
+    fig, axes, cax = _style.panel_grid(fig, k, ncols, side=2.2 if k <= 16 else 1.5,
+                                       title_lines=3 if names is None else 4)
     shape = (len(x2), len(x1))
-    idx = _class_index(y, np.unique(y))
-    colors = np.array(_style.class_colors(len(np.unique(y))), dtype=object)[idx]
-    size = 12 if len(X) <= 300 else 5
+    classes = np.unique(y)
+    idx = _class_index(y, classes)
+    colors = _style.class_colors(len(classes))
+    size = 20 if len(X) <= 300 else 11
     im = None
     for ax, unit in zip(axes, chosen, strict=False):
         im = ax.imshow(a[:, unit].reshape(shape), extent=extent, origin="lower", aspect="auto",
                        cmap=cmap, vmin=vmin, vmax=vmax, interpolation="bilinear",
-                       alpha=0.75)
+                       alpha=0.6)
         zu = z[:, unit].reshape(shape)
         if zu.min() < 0.0 < zu.max():
             ax.contour(x1, x2, zu, levels=[0.0], colors=_style.BOUNDARY_COLOR, linewidths=1.0)
-        ax.scatter(X[:, 0], X[:, 1], s=size, c=list(colors), edgecolors="#222222",
-                   linewidths=0.3, zorder=3)
+        for j in range(len(classes)):
+            mask = idx == j
+            ax.scatter(X[mask, 0], X[mask, 1], s=size, c=colors[j],
+                       marker=POINT_MARKERS[j % len(POINT_MARKERS)], edgecolors="white",
+                       linewidths=0.45, zorder=3)
         ax.set_title(f"neuron {unit + 1}", fontsize="small")
         ax.set_xticks([])
         ax.set_yticks([])
     cbar = fig.colorbar(im, cax=cax)
     cbar.set_label(f"activation ({act})")
     left_out = "" if k == n_units else f", showing {k} of {n_units}"
-    fig.suptitle(f"What each unit of layer {layer} ({lay.name}, {act}, {n_units} units"
-                 f"{left_out}) responds to\n{legend}, black line = where it switches (z = 0)",
+    markers = ", ".join(f"{POINT_NAMES[j % len(POINT_NAMES)]} = class {c}"
+                        for j, c in enumerate(classes[:4]))
+    fig.suptitle(f"What each neuron of {_layer_title(model, layer)} responds to{left_out}\n"
+                 f"{legend}; black line = where it switches (z = 0)\npoints: {markers}"
+                 + ("" if names is None else f"\nacross: {names[0]}, up: {names[1]}"),
                  fontsize="medium")
     return fig
+
+
+#: Marker of each class's points (and its name for the title).
+POINT_MARKERS = ("o", "^", "s", "D", "v", "P", "X", "*")
+POINT_NAMES = ("circle", "triangle", "square", "diamond", "down-triangle", "plus", "cross",
+               "star")
+
+
+def _layer_title(model: Any, layer: int) -> str:
+    """``"hidden layer 1 (40, tanh)"`` as the network picture says it, 1-based."""
+    from glassnet.plotting.network import dense_structure, layer_titles
+
+    lay = model.layers[layer]
+    try:
+        dense, _, acts = dense_structure(model)
+    except (TypeError, ValueError):
+        dense, acts = [], []
+    if lay in dense:
+        return layer_titles(dense, acts)[dense.index(lay)]
+    return f"layer {layer + 1} of {len(model.layers)} ({lay.name})"
 
 
 __all__ = ["neurons", "hidden_activations"]
