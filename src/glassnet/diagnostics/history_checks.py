@@ -76,7 +76,7 @@ def lr_too_high(loss: Sequence[float] | None, ratios: Mapping[str, float] | None
     msg = (f"the learning rate{lr_text} looks too high: " + "; ".join(seen) + ". Steps that "
            f"large overshoot the minimum and can kill ReLUs or saturate units. Divide the "
            f"learning rate by 10, or run gn.lr_find(model, X, y) for a suggestion.")
-    return [Finding("lr_too_high", "error", ev.get("layer"), msg, ev)]
+    return [Finding("lr_too_high", "error", None, msg, ev)]
 
 
 def lr_too_low(loss: Sequence[float] | None, ratios: Mapping[str, float] | None,
@@ -99,7 +99,8 @@ def lr_too_low(loss: Sequence[float] | None, ratios: Mapping[str, float] | None,
            f"most {r:.2g}× their size (layer {name!r}; CS231n: about {T.UPDATE_RATIO_TARGET:g} "
            f"is healthy){flat}. Training will take forever. Multiply the learning rate by 10 to "
            f"1000, or run gn.lr_find(model, X, y) for a suggestion.")
-    return [Finding("lr_too_low", "warning", name, msg, ev)]
+    ev["layer"] = name
+    return [Finding("lr_too_low", "warning", None, msg, ev)]
 
 
 def overfitting(history: Mapping[str, Sequence[float]]) -> list[Finding]:

@@ -42,8 +42,25 @@ def smoothed(losses: list[float], beta: float = T.LR_FIND_BETA) -> np.ndarray:
 
 
 def suggestion(lrs: np.ndarray, smooth: np.ndarray) -> float:
-    """``lr at the smallest smoothed loss / LR_FIND_DIVISOR``."""
-    return float(lrs[int(np.nanargmin(smooth))] / T.LR_FIND_DIVISOR)
+    """The suggested learning rate: ``lr at the smallest smoothed loss / LR_FIND_DIVISOR``.
+
+    The first ``LR_FIND_SKIP`` points are left out (fastai's ``skip_start``: the average has
+    seen too few batches there). Ties: the learning rate taken is the largest whose smoothed loss is within ``LR_FIND_TIE``
+    of the drop (``base − min``, base: the median of the first quarter of the curve) above the
+    minimum. A curve that never drops by ``LR_FIND_TIE`` of its base (a model already trained)
+    has no meaningful minimum: then the learning rate where the loss first doubles (the edge of
+    divergence) is divided instead.
+    """
+    skip = min(T.LR_FIND_SKIP, len(smooth) - 1)
+    lrs, smooth = lrs[skip:], smooth[skip:]
+    low = float(np.nanmin(smooth))
+    base = float(np.median(smooth[:max(1, len(smooth) // 4)]))
+    if base - low < T.LR_FIND_TIE * base:
+        over = np.flatnonzero(smooth > 2 * base)
+        edge = int(over[0]) if over.size else len(smooth) - 1
+        return float(lrs[edge] / T.LR_FIND_DIVISOR)
+    best = int(np.flatnonzero(smooth <= low + T.LR_FIND_TIE * (base - low)).max())
+    return float(lrs[best] / T.LR_FIND_DIVISOR)
 
 
 def range_test(model, X: np.ndarray, y: np.ndarray, start: float, end: float, steps: int,

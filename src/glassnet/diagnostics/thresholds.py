@@ -112,9 +112,14 @@ LR_FIND_START = 1e-7
 LR_FIND_END = 10.0
 #: Steps of the test.
 LR_FIND_STEPS = 100
-#: Smoothing of the loss curve (exponential moving average with bias correction, as fastai).
-LR_FIND_BETA = 0.98
+#: Smoothing of the loss curve (exponential moving average with bias correction, as fastai;
+#: fastai takes 0.98, whose 50-step memory lags a 100-step test by more than a decade of lr).
+LR_FIND_BETA = 0.9
 #: Stop once the smoothed loss exceeds this multiple of the best so far (it diverges).
 LR_FIND_DIVERGE = 4.0
 #: The suggestion is the learning rate of the smallest smoothed loss divided by this.
 LR_FIND_DIVISOR = 10.0
+#: Losses within this share (of the drop, or of the minimum) above the minimum count as tied.
+LR_FIND_TIE = 0.1
+#: The first steps are not searched for the minimum (fastai's ``skip_start=10``).
+LR_FIND_SKIP = 10
