@@ -74,8 +74,8 @@ def lr_too_high(loss: Sequence[float] | None, ratios: Mapping[str, float] | None
         return []
     lr_text = f" (lr={lr:g})" if lr is not None else ""
     msg = (f"the learning rate{lr_text} looks too high: " + "; ".join(seen) + ". Steps that "
-           f"large overshoot the minimum and can kill ReLUs or saturate units. Divide the "
-           f"learning rate by 10, or run gn.lr_find(model, X, y) for a suggestion.")
+           "large overshoot the minimum and can kill ReLUs or saturate units. Divide the "
+           "learning rate by 10, or run gn.lr_find(model, X, y) for a suggestion.")
     return [Finding("lr_too_high", "error", None, msg, ev)]
 
 

@@ -45,7 +45,8 @@ def suggestion(lrs: np.ndarray, smooth: np.ndarray) -> float:
     """The suggested learning rate: ``lr at the smallest smoothed loss / LR_FIND_DIVISOR``.
 
     The first ``LR_FIND_SKIP`` points are left out (fastai's ``skip_start``: the average has
-    seen too few batches there). Ties: the learning rate taken is the largest whose smoothed loss is within ``LR_FIND_TIE``
+    seen too few batches there). Ties: the learning rate taken is the largest whose smoothed
+    loss is within ``LR_FIND_TIE``
     of the drop (``base − min``, base: the median of the first quarter of the curve) above the
     minimum. A curve that never drops by ``LR_FIND_TIE`` of its base (a model already trained)
     has no meaningful minimum: then the learning rate where the loss first doubles (the edge of

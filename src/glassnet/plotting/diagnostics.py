@@ -55,7 +55,6 @@ def diagnostics(history: Any, axes: Sequence[Any] | None = None, title: str | No
     -------
     matplotlib Figure
     """
-    import matplotlib.pyplot as plt
 
     rec, curves = _record(history)
     if axes is None:
