@@ -153,6 +153,7 @@ def diagnose(model, X: Any, y: Any, history: Any = None, sample_size: int = T.SA
     stats = layer_stats.forward_backward(model, Xs, ys)
     ratios = layer_stats.trial_update_ratios(model, Xs, ys)
     stats["update_ratios"] = ratios
+    stats["sample_size"] = len(Xs)
     initial = stats["loss"] if at_init else None
     findings, checked = collect(model, Xs, ys, stats, ratios, hist or None, initial, at_init)
     return Report(findings, checked, stats)

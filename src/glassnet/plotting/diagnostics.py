@@ -3,7 +3,8 @@
 ``diagnostics(history)`` draws what :class:`glassnet.callbacks.Diagnostics` recorded, one
 line per layer: the loss, the gradient reaching each layer ``||dL/dA_l||``, CS231n's update
 ratio ``||ΔW|| / ||W||`` (its healthy ``1e-3`` marked) and the share of dead (ReLU, solid) or
-saturated (sigmoid/tanh, dashed) units.
+saturated (sigmoid/tanh, dashed) units of the hidden layers (a confident output layer is meant
+to be near 0 or 1).
 """
 
 from __future__ import annotations
@@ -88,7 +89,7 @@ def diagnostics(history: Any, axes: Sequence[Any] | None = None, title: str | No
             axes[2].plot(epochs[ok], r[ok], "o-", ms=3, color=c, label=name)
         for key, style in (("dead_share", "-"), ("saturated_share", "--")):
             v = np.asarray(s[key], dtype=float)
-            if np.isfinite(v).any():
+            if np.isfinite(v).any() and i < len(layers) - 1:      # not the output layer
                 axes[3].plot(epochs, v, style, color=c, label=name)
     axes[1].set_yscale("log")
     axes[2].set_yscale("log")
