@@ -101,7 +101,8 @@ def collect(model, X: np.ndarray, y: np.ndarray, stats: dict[str, Any],
     loss = history.get("loss") if history else None
     lr = float(model.optimizer.lr)
     checked += ["lr_too_high", "lr_too_low"]
-    findings += history_checks.lr_too_high(loss, ratios, lr)
+    findings += history_checks.lr_too_high(loss, ratios, lr,
+                                           setup_checks.expected_init_loss(model))
     findings += history_checks.lr_too_low(loss, ratios, lr)
     if history:
         checked += ["overfitting", "not_learning"]

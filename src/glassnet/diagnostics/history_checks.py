@@ -50,9 +50,11 @@ def _largest(ratios: Mapping[str, float]) -> tuple[str, float]:
 
 
 def lr_too_high(loss: Sequence[float] | None, ratios: Mapping[str, float] | None,
-                lr: float | None) -> list[Finding]:
+                lr: float | None, chance_loss: float | None = None) -> list[Finding]:
     """``lr_too_high``: the largest update ratio exceeds ``UPDATE_RATIO_HIGH`` (≫ 1e-3), or the
-    loss over ``HISTORY_MIN_EPOCHS`` epochs or more rose or oscillated."""
+    loss over ``HISTORY_MIN_EPOCHS`` epochs or more rose, oscillated, or ended above
+    ``CHANCE_LOSS_FACTOR`` × ``chance_loss`` (``ln k``: the loss of a classifier that gives
+    every class ``1/k``), which training can only reach by throwing the weights about."""
     ev: dict = {"lr": lr, "threshold_ratio": T.UPDATE_RATIO_HIGH}
     seen = []
     if ratios:
@@ -67,6 +69,11 @@ def lr_too_high(loss: Sequence[float] | None, ratios: Mapping[str, float] | None
         ev["loss_curve"] = shape
         if shape["rising"]:
             seen.append(f"the loss rose from {shape['first']:.4g} to {shape['tail']:.4g}")
+        elif chance_loss is not None and shape["tail"] > T.CHANCE_LOSS_FACTOR * chance_loss:
+            ev["chance_loss"] = chance_loss
+            seen.append(f"after training the loss is {shape['tail']:.4g}, more than "
+                        f"{T.CHANCE_LOSS_FACTOR:g}× the {chance_loss:.4g} of a network that "
+                        f"gives every class the same probability")
         elif shape["oscillating"]:
             seen.append(f"the loss jumped up by more than {T.OSCILLATION_JUMP:.0%} in "
                         f"{shape['jump_share']:.0%} of the later epochs")
@@ -105,7 +112,8 @@ def lr_too_low(loss: Sequence[float] | None, ratios: Mapping[str, float] | None,
 
 def overfitting(history: Mapping[str, Sequence[float]]) -> list[Finding]:
     """``overfitting``: ``val_loss`` rose by ``OVERFIT_VAL_RISE`` above its minimum, reached at
-    least ``OVERFIT_PATIENCE`` epochs before the end, while the training loss kept falling."""
+    least ``OVERFIT_PATIENCE`` epochs before the end, while the training loss kept falling and
+    ends below the validation loss (a memorising network fits its training set better)."""
     val, loss = history.get("val_loss"), history.get("loss")
     if val is None or loss is None or len(val) < T.HISTORY_MIN_EPOCHS:
         return []
@@ -116,7 +124,7 @@ def overfitting(history: Mapping[str, Sequence[float]]) -> list[Finding]:
     best = int(np.argmin(val))
     rise = float(val[-1] / val[best] - 1) if val[best] > 0 else 0.0
     if (rise < T.OVERFIT_VAL_RISE or len(val) - 1 - best < T.OVERFIT_PATIENCE
-            or not loss[-1] < loss[best]):
+            or not loss[-1] < loss[best] or not loss[-1] < val[-1]):
         return []
     ev = {"best_epoch": best, "best_val_loss": float(val[best]), "val_loss": float(val[-1]),
           "loss_at_best": float(loss[best]), "loss": float(loss[-1]), "val_rise": rise,

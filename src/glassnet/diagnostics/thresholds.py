@@ -89,6 +89,10 @@ LOSS_RISE = 0.1
 OSCILLATION_SHARE = 0.3
 #: ... each of more than this share of the loss before it.
 OSCILLATION_JUMP = 0.1
+#: A classifier's loss after training above this multiple of ``ln k`` (what predicting every
+#: class with probability 1/k scores: Karpathy's "input-independent baseline") means training
+#: made it worse than knowing nothing: the steps threw the weights about.
+CHANCE_LOSS_FACTOR = 2.0
 #: The loss is "flat" when it changed by less than this share over the run.
 FLAT_LOSS_CHANGE = 0.01
 
