@@ -35,7 +35,8 @@ EXPLAINS: dict[str, tuple[str, ...]] = {
     "saturated_units": ("vanishing_gradients", "not_learning"),
     "lr_too_high": ("dead_units", "saturated_units", "not_learning"),
     "lr_too_low": ("not_learning",),
-    "exploding_gradients": ("bad_init_loss", "lr_too_high"),
+    "vanishing_gradients": ("not_learning",),
+    "exploding_gradients": ("bad_init_loss", "lr_too_high", "not_learning"),
 }
 
 

@@ -119,6 +119,11 @@ class Report:
             lines.append("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)))
             lines += textwrap.wrap(f.message, 92, initial_indent="    ",
                                    subsequent_indent="    ")
+            explained = [e["code"] + (f" ({e['layer']})" if e["layer"] else "")
+                         for e in f.evidence.get("explains", [])]
+            if explained:
+                lines += textwrap.wrap("This also explains: " + ", ".join(explained) + ".", 92,
+                                       initial_indent="    ", subsequent_indent="    ")
         return "\n".join(lines)
 
     def __repr__(self) -> str:

@@ -50,7 +50,7 @@ def diagnostics(history: Any, axes: Sequence[Any] | None = None, title: str | No
     axes : sequence of 4 Axes, optional
         Where to draw the four panels (a row of a larger figure, say); a new figure when None.
     title : str, optional
-        Written above the first panel.
+        The title (``suptitle``) of the figure, or subfigure, holding the panels.
 
     Returns
     -------
@@ -74,7 +74,10 @@ def diagnostics(history: Any, axes: Sequence[Any] | None = None, title: str | No
                     color=_style.VALIDATION_COLOR, label="validation")
     else:
         ax.plot(epochs, rec["sample_loss"], color=_style.TRAIN_COLOR, label="sample")
-    ax.set_yscale("log")
+    values = [v for line in ax.lines for v in np.asarray(line.get_ydata(), dtype=float)
+              if np.isfinite(v) and v > 0]
+    if values and max(values) > 10 * min(values):
+        ax.set_yscale("log")
     ax.legend(frameon=False, fontsize=8)
     colors = _style.CLASS_COLORS
     layers = list(rec["layers"].items())
@@ -86,7 +89,8 @@ def diagnostics(history: Any, axes: Sequence[Any] | None = None, title: str | No
         r = np.asarray(s["update_ratio"], dtype=float)
         if np.isfinite(r).any():
             ok = np.isfinite(r) & (r > 0)
-            axes[2].plot(epochs[ok], r[ok], "o-", ms=3, color=c, label=name)
+            axes[2].plot(epochs[ok], r[ok], "o-" if ok.sum() <= 30 else "-", ms=3, color=c,
+                         lw=1, label=name)
         for key, style in (("dead_share", "-"), ("saturated_share", "--")):
             v = np.asarray(s[key], dtype=float)
             if np.isfinite(v).any() and i < len(layers) - 1:      # not the output layer
@@ -102,10 +106,11 @@ def diagnostics(history: Any, axes: Sequence[Any] | None = None, title: str | No
         ax.set_xlabel("epoch")
         ax.grid(alpha=0.3)
     if axes[1].lines:
-        axes[1].legend(frameon=False, fontsize=7, ncol=2)
+        axes[3].legend(*axes[1].get_legend_handles_labels(), frameon=False, fontsize=7,
+                       loc="center left", bbox_to_anchor=(1.02, 0.5), title="layer",
+                       ncol=1 + len(layers) // 13)
     if title:
-        axes[0].annotate(title, (0, 1.18), xycoords="axes fraction", fontsize=11,
-                         fontweight="bold")
+        fig.suptitle(title, fontsize=11, fontweight="bold")
     return fig
 
 
