@@ -29,6 +29,7 @@ from glassnet import (
     metrics,
     optimizers,
 )
+from glassnet.diagnostics import diagnose, lr_find
 from glassnet.errors import DivergenceError, ModelFileError, NotFittedError
 from glassnet.gradcheck import gradcheck
 from glassnet.models import Sequential, load_model
@@ -59,3 +60,4 @@ __all__ = [
     "losses", "metrics", "optimizers", "plot", "animate", "sklearn", "__version__",
 ]
 __all__ += ["export", "load_torch_state_dict", "load_keras"]
+__all__ += ["diagnose", "lr_find"]

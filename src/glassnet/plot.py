@@ -11,10 +11,11 @@ Each function takes ``ax=None`` (or ``fig=None``), returns the Axes or Figure an
 
 from glassnet.plotting.boundaries import compare_boundaries, decision_boundary
 from glassnet.plotting.curves import history
+from glassnet.plotting.diagnostics import diagnostics
 from glassnet.plotting.images import feature_maps, filters
 from glassnet.plotting.matrices import confusion_matrix
 from glassnet.plotting.network import network
 from glassnet.plotting.neurons import neurons
 
 __all__ = ["decision_boundary", "compare_boundaries", "history", "confusion_matrix", "network",
-           "neurons", "feature_maps", "filters"]
+           "neurons", "feature_maps", "filters", "diagnostics"]

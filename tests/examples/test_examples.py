@@ -88,6 +88,17 @@ def test_mnist_quick_runs_learn(mnist_available, name, threshold):
     assert result["val_accuracy"] >= threshold
 
 
+def test_why_not_learning_diagnoses_and_fixes_three_nets(tmp_path):
+    plot = tmp_path / "diagnostics.png"
+    result = load_example("why_not_learning").main(["--quick", "--plot", str(plot)])
+    for code in ("unscaled_inputs", "vanishing_gradients", "lr_too_high"):
+        assert result[code]["broken_codes"] == [code]
+        assert result[code]["fixed_codes"] == []
+        assert result[code]["fixed_accuracy"] >= 0.8
+        assert result[code]["fixed_accuracy"] > result[code]["broken_accuracy"] + 0.03
+    assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
 def test_example_runs_as_a_script():
     env = dict(os.environ)
     src = str(EXAMPLES.parent / "src")

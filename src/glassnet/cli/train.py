@@ -105,6 +105,8 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     p.add_argument("--out", default="glassnet-train", metavar="DIR",
                    help="folder for the files (default: ./glassnet-train)")
     p.add_argument("--quiet", action="store_true", help="no progress bar or messages")
+    p.add_argument("--diagnose", action="store_true",
+                   help="after training, print what gn.diagnose finds wrong with the network")
     p.set_defaults(run=run)
     return p
 
@@ -231,6 +233,10 @@ def run(args: argparse.Namespace) -> int:
     finally:
         progress.close()
     t_fit = seconds(t0)
+    if args.diagnose:
+        from glassnet.diagnostics.diagnose import report_text
+
+        print(report_text(model, Xtr_s, ytr_fit), flush=True)
 
     X_all_s = scaler.transform(prob.X)
     raw = model.predict(X_all_s).astype(np.float64)

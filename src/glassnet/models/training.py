@@ -102,7 +102,7 @@ def fit(model, X: Any, y: Any, epochs: int = 1, batch_size: int | None = None,
     progress = Progress(plan.verbose, plan.initial_epoch, plan.epochs, n_batches)
     logs: dict[str, float] = {}
     for cb in cbs:
-        cb.on_train_begin({})
+        cb.on_train_begin({"x": plan.X, "y": plan.y, "validation_data": plan.val})
     try:
         # Overflow on the way to a divergence is reported as DivergenceError, not as warnings.
         with InterruptGuard() as interrupt, np.errstate(over="ignore", invalid="ignore",
