@@ -28,6 +28,7 @@ from glassnet.playground.features import transform
 from glassnet.playground.network import build_model, targets
 from glassnet.playground.settings import (
     DATA_KEYS,
+    FEATURES,
     MODEL_KEYS,
     Settings,
     SettingsError,
@@ -151,10 +152,12 @@ class Session:
         def points(X, y):
             return np.column_stack([np.round(X, 3), np.round(y, 4)]).tolist()
 
-        return {"run": self.run_id, "structure": self.structure_id, "settings": s.to_dict(), "task": d.task,
+        return {"run": self.run_id, "structure": self.structure_id, "settings": s.to_dict(),
+                "task": d.task,
                 "n_classes": d.n_classes, "features": list(s.features), "hidden": list(s.hidden),
                 "train": points(d.X_train, d.y_train), "test": points(d.X_test, d.y_test),
-                "inputs": frames.input_maps(s.features), "grid": frames.GRID,
+                "inputs": dict(zip(FEATURES, frames.input_maps(FEATURES), strict=True)),
+                "grid": frames.GRID,
                 "neuron_size": frames.GRID // frames.NEURON_STRIDE,
                 "upload": None if self.upload is None else self.upload.name,
                 "history": self.history}
