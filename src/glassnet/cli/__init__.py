@@ -13,6 +13,8 @@ Commands
     Convolve a grey image with a named kernel or a bank of random filters, as the posts show.
 ``glassnet export``
     Convert a saved model to an ONNX file or a PyTorch state_dict.
+``glassnet playground``
+    The live playground: a local web page where a network trains as you watch.
 
 Every error is one line on stderr, ``glassnet: error: <message>``, with exit code 2 for a bad
 command line and 1 for a problem found while running (a bad CSV file, diverging training).
@@ -39,6 +41,7 @@ examples, one per command:
   glassnet train --csv data.csv --target species --layers 40,20 --optimizer adam
   glassnet conv photo.png --filter emboss --out conv
   glassnet export flower.glassnet --to onnx
+  glassnet playground --port 8765
 
 Run 'glassnet <command> --help' for the options and more examples of a command.
 """
@@ -72,6 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
     from glassnet.cli import export
 
     export.add_parser(sub)
+    from glassnet.cli import playground
+
+    playground.add_parser(sub)
     return parser
 
 
