@@ -23,7 +23,10 @@ from glassnet.playground.network import dense_layers
 
 
 def _r(a: np.ndarray) -> list:
-    return np.round(np.asarray(a, dtype=np.float64), 5).tolist()
+    """``a`` as nested lists of floats with 6 significant digits (small JSON, exact enough)."""
+    def six(v):
+        return [six(x) for x in v] if isinstance(v, list) else float(f"{v:.6g}")
+    return six(np.asarray(a, dtype=np.float64).tolist())
 
 
 def point_math(model, x: np.ndarray, y, task: str, lr: float,

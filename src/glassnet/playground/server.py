@@ -43,7 +43,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from urllib.parse import parse_qs, urlsplit
 
-from glassnet.playground.export import model_bytes, python_script
 from glassnet.playground.session import Session
 from glassnet.playground.settings import SettingsError
 from glassnet.playground.upload import MAX_BYTES as MAX_UPLOAD_BYTES
@@ -260,16 +259,11 @@ class _Handler(BaseHTTPRequestHandler):
             body = f'{{"frame": {frame}, "structure": {session.structure_json()}}}'
             self._send(HTTPStatus.OK, body.encode(), "application/json")
         elif url.path == "/api/export/model":
-            session = self.server.session(query.get("sid"))
-            with session._lock:
-                data = model_bytes(session.model)
+            data = self.server.session(query.get("sid")).export_model()
             self._send(HTTPStatus.OK, data, "application/octet-stream",
                        {"Content-Disposition": 'attachment; filename="playground.glassnet"'})
         elif url.path == "/api/export/code":
-            session = self.server.session(query.get("sid"))
-            with session._lock:
-                code = python_script(session.settings, session.data.task,
-                                     session.data.n_classes, session.epoch, session.upload)
+            code = self.server.session(query.get("sid")).export_code()
             self._send(HTTPStatus.OK, code.encode(), "text/x-python; charset=utf-8",
                        {"Content-Disposition": 'attachment; filename="playground_run.py"'})
         else:

@@ -22,7 +22,7 @@ import numpy as np
 
 from glassnet.callbacks import Callback
 from glassnet.errors import DivergenceError
-from glassnet.playground import diagnostics_panel, frames, math_panel
+from glassnet.playground import diagnostics_panel, export, frames, math_panel
 from glassnet.playground.datasets import make_dataset, split
 from glassnet.playground.features import transform
 from glassnet.playground.network import build_model, targets
@@ -352,6 +352,17 @@ class Session:
                     self.error = f"{type(exc).__name__}: {exc}"
 
     # ------------------------------------------------------------------ reading
+    def export_model(self) -> bytes:
+        """The current network as the bytes of a ``.glassnet`` file."""
+        with self._lock:
+            return export.model_bytes(self.model)
+
+    def export_code(self) -> str:
+        """A Python script reproducing this run (see :mod:`glassnet.playground.export`)."""
+        with self._lock:
+            return export.python_script(self.settings, self.data.task, self.data.n_classes,
+                                        self.epoch, self.upload)
+
     def structure_json(self) -> str:
         """The run's structure (settings, points, input maps, loss history) as JSON text."""
         with self._lock:
