@@ -5,10 +5,13 @@ A :class:`Session` owns exactly one training thread, started with the session an
 state under the session's lock and wake the thread; none of them starts a thread, so a session
 reset any number of times still has one.
 
-The thread trains ``speed`` epochs, renders a frame (:mod:`glassnet.playground.frames`),
-publishes it and goes on; frames are paced to ``max_fps`` at most. An epoch is
-``model.fit(F, T, epochs=e + 1, initial_epoch=e, batch_size=..., seed=...)``, so the run is
-the same, epoch by epoch, as one ``fit`` call of the exported script.
+The thread trains, renders a frame (:mod:`glassnet.playground.frames`), publishes it and goes
+on; frames are paced to ``max_fps`` at most. Between two frames it trains at most ``speed``
+epochs and at most ``train_budget_s`` seconds, so a frame is due on time however slow the
+network: an epoch may span frames. The steps are ``model.train_step`` on the batches ``fit``
+makes (the order of epoch ``e`` from ``default_rng([seed, e])``, dropout masks from
+``default_rng([seed, e, layer])``), so after ``E`` epochs the weights are bit for bit those of
+``model.fit(F, T, epochs=E, batch_size=..., seed=...)`` in the exported script.
 """
 
 from __future__ import annotations
@@ -20,8 +23,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from glassnet.callbacks import Callback
 from glassnet.errors import DivergenceError
+from glassnet.layers import Dropout
+from glassnet.models.training import batches
 from glassnet.playground import diagnostics_panel, export, frames, math_panel
 from glassnet.playground.datasets import make_dataset, split
 from glassnet.playground.features import transform
@@ -53,18 +57,6 @@ class Data:
     n_classes: int
 
 
-class _BeforeStep(Callback):
-    """Keeps the weights before each step (only while the math panel is open)."""
-
-    def __init__(self) -> None:
-        self.enabled = False
-        self.weights: list[np.ndarray] | None = None
-
-    def on_train_batch_begin(self, step: int) -> None:
-        if self.enabled:
-            self.weights = [w.astype(np.float64) for w in self.model.get_weights()]
-
-
 class Session:
     """A playground run that trains in its own thread.
 
@@ -73,14 +65,17 @@ class Session:
     settings : Settings, optional
     max_fps : float or None
         Most frames per second the thread renders (None: as fast as it can, for benchmarks).
+    train_budget_s : float
+        Most seconds of training between two frames.
     start : bool
         Start the training thread now (False: call :meth:`advance` yourself).
     """
 
     def __init__(self, settings: Settings | None = None, max_fps: float | None = 30.0,
-                 start: bool = True) -> None:
+                 start: bool = True, train_budget_s: float = 0.02) -> None:
         self.settings = settings if settings is not None else Settings()
         self.max_fps = max_fps
+        self.train_budget_s = train_budget_s
         self._lock = threading.RLock()
         self._wake = threading.Condition(self._lock)
         self._published = threading.Condition()
@@ -98,7 +93,8 @@ class Session:
         self._structure_json = "{}"
         self._diag: dict | None = None
         self._diag_time = 0.0
-        self._before = _BeforeStep()
+        self._before: list[np.ndarray] | None = None      # weights before the last step
+        self._batches = None                              # the current epoch's batches
         self._new_data()
         self._new_model()
         self.advance(train=False)
@@ -134,7 +130,8 @@ class Session:
         self.epoch = 0
         self.history: list[list[float]] = []
         self.error = None
-        self._before.weights = None
+        self._before = None
+        self._batches = None
         self._diag = None
         self._diag_time = 0.0
         self.run_id += 1
@@ -261,27 +258,53 @@ class Session:
         self._wake.notify_all()
 
     # ------------------------------------------------------------------ training
-    def _train_epoch(self) -> None:
-        s = self.settings
+    def _epoch_batches(self):
+        """The batches of epoch ``self.epoch``, as ``fit`` makes them (see the module doc)."""
+        s, model = self.settings, self.model
         batch = min(s.batch_size, len(self.F_train))
-        self._before.enabled = self.math_point is not None
-        self.model.fit(self.F_train, self.T_train, epochs=self.epoch + 1,
-                       initial_epoch=self.epoch, batch_size=batch, seed=s.seed, verbose=0,
-                       callbacks=[self._before])
-        self.epoch += 1
+        model.epoch = self.epoch
+        for i, layer in enumerate(model.layers):
+            if isinstance(layer, Dropout):
+                layer.rng = np.random.default_rng([s.seed, self.epoch, i + 1])
+        order = (None if batch >= len(self.F_train)
+                 else np.random.default_rng([s.seed, self.epoch]).permutation(len(self.F_train)))
+        return batches(self.F_train, self.T_train, batch, order)
+
+    def _train(self, epochs: int, budget_s: float | None) -> None:
+        """Train until ``epochs`` more epochs are complete or ``budget_s`` seconds are spent."""
+        model = self.model
+        if model.fit_seed is None:
+            model.fit_seed = self.settings.seed
+        target = self.epoch + epochs
+        end = None if budget_s is None else time.perf_counter() + budget_s
+        keep = self.math_point is not None
+        while self.epoch < target:
+            if self._batches is None:
+                self._batches = self._epoch_batches()
+            for xb, yb in self._batches:
+                if keep:
+                    self._before = [w.astype(np.float64) for w in model.get_weights()]
+                model.train_step(xb, yb)
+                if end is not None and time.perf_counter() > end:
+                    return
+            self._batches = None
+            self.epoch += 1
+            model.epoch = self.epoch
 
     def advance(self, train: bool = True) -> str:
         """Train (``speed`` epochs when playing, one for a pending step) and render a frame.
 
         Returns the frame as JSON text (also published to :meth:`wait_frame`).
         """
-        with self._lock:
+        with self._lock, np.errstate(over="ignore", invalid="ignore"):
+            # a diverging run overflows before the guard stops it: the guard reports it
             if train and self.error is None:
-                n = self.settings.speed if self.playing else min(self._steps, 1)
-                self._steps = max(self._steps - n, 0) if not self.playing else 0
                 try:
-                    for _ in range(n):
-                        self._train_epoch()
+                    if self.playing:
+                        self._train(self.settings.speed, self.train_budget_s)
+                    elif self._steps:
+                        self._steps -= 1     # a step: one epoch (or the rest of one)
+                        self._train(1, None)
                 except DivergenceError as exc:
                     self.playing = False
                     self.error = (f"training diverged at epoch {self.epoch}: "
@@ -316,7 +339,7 @@ class Session:
             i = self.math_point
             frame["math"] = math_panel.point_math(
                 self.model, self.F_train[i], d.y_train[i], d.task,
-                self.settings.learning_rate, self._before.weights)
+                self.settings.learning_rate, self._before)
             frame["math"]["index"] = i
             frame["math"]["point"] = np.round(d.X_train[i], 4).tolist()
             frame["math"]["optimizer"] = self.settings.optimizer
