@@ -124,10 +124,13 @@ def test_exported_script_reproduces_the_run_bit_for_bit(tmp_path, monkeypatch):
     s = Settings(dataset="spirals", classes=3, hidden=(6, 4), optimizer="adam", dropout=0.1,
                  regularization="l2", reg_rate=0.001, features=("x1", "x2", "sin_x1"),
                  learning_rate=0.02, batch_size=16)
-    session = Session(s, start=False)
+    session = Session(s, start=False, train_budget_s=0.0)     # a frame: a step or two
     session.play()
-    for _ in range(3):
+    for _ in range(30):
         session.advance()
+    session.pause()
+    session.advance()                          # pausing finishes the epoch under way
+    assert session.epoch >= 1
     code = python_script(session.settings, session.data.task, session.data.n_classes,
                          session.epoch)
     monkeypatch.chdir(tmp_path)

@@ -62,12 +62,12 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise CLIError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}"
                        f"{' (try --port 0)' if args.port else ''}") from None
-    print(f"glassnet playground at {server.url}  (Ctrl-C to stop)", flush=True)
-    if not args.no_browser:
-        import webbrowser
-
-        threading.Thread(target=webbrowser.open, args=(server.url,), daemon=True).start()
     try:
+        print(f"glassnet playground at {server.url}  (Ctrl-C to stop)", flush=True)
+        if not args.no_browser:
+            import webbrowser
+
+            threading.Thread(target=webbrowser.open, args=(server.url,), daemon=True).start()
         server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:
         print("glassnet playground: stopped", file=sys.stderr, flush=True)

@@ -207,6 +207,13 @@ class _Handler(BaseHTTPRequestHandler):
         n = int(length)
         if n > limit:
             self.close_connection = True
+            if n <= 4 * limit:          # read it away so that the client gets the answer
+                left = n
+                while left > 0:
+                    chunk = self.rfile.read(min(left, 1 << 16))
+                    if not chunk:
+                        break
+                    left -= len(chunk)
             raise _Refused(HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
                            f"the request is {n / 2**20:.1f} MB; at most "
                            f"{limit / 2**20:.2g} MB is accepted"

@@ -11,7 +11,8 @@ epochs and at most ``train_budget_s`` seconds, so a frame is due on time however
 network: an epoch may span frames. The steps are ``model.train_step`` on the batches ``fit``
 makes (the order of epoch ``e`` from ``default_rng([seed, e])``, dropout masks from
 ``default_rng([seed, e, layer])``), so after ``E`` epochs the weights are bit for bit those of
-``model.fit(F, T, epochs=E, batch_size=..., seed=...)`` in the exported script.
+``model.fit(F, T, epochs=E, batch_size=..., seed=...)`` in the exported script. A paused run
+always stands at the end of an epoch (pausing finishes the epoch under way).
 """
 
 from __future__ import annotations
@@ -302,9 +303,12 @@ class Session:
                 try:
                     if self.playing:
                         self._train(self.settings.speed, self.train_budget_s)
-                    elif self._steps:
-                        self._steps -= 1     # a step: one epoch (or the rest of one)
-                        self._train(1, None)
+                    else:
+                        if self._batches is not None:     # paused: end on a whole epoch
+                            self._train(1, None)
+                        if self._steps:
+                            self._steps -= 1              # a step: one epoch
+                            self._train(1, None)
                 except DivergenceError as exc:
                     self.playing = False
                     self.error = (f"training diverged at epoch {self.epoch}: "

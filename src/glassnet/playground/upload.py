@@ -98,12 +98,12 @@ def parse_csv(data: bytes, name: str = "upload.csv") -> UploadedData:
     if len(body) > MAX_ROWS:
         raise UploadError(f"the file has {len(body)} data rows; the playground takes at most "
                           f"{MAX_ROWS} rows")
-    if len(body) < MIN_ROWS:
-        raise UploadError(f"the file has {len(body)} data rows; at least {MIN_ROWS} are needed")
-    widths = {len(ln.split(delim)) for ln in body[:1000]}
+    widths = {len(ln.split(delim)) for ln in lines[:1000]}
     if widths != {3}:
         raise UploadError(f"every row must have 3 columns (x1, x2, label); found rows of "
                           f"{', '.join(map(str, sorted(widths)))} columns")
+    if len(body) < MIN_ROWS:
+        raise UploadError(f"the file has {len(body)} data rows; at least {MIN_ROWS} are needed")
     try:
         table = np.loadtxt(io.StringIO("\n".join(body)), delimiter=delim, ndmin=2,
                            dtype=np.float64)
