@@ -68,7 +68,7 @@ function paintMap(canvas, values, size, classes, discretize) {
   tmp.width = size; tmp.height = size;
   tmp.getContext("2d").putImageData(img, 0, 0);
   const ctx = canvas.getContext("2d");
-  ctx.imageSmoothingEnabled = size < 60;
+  ctx.imageSmoothingEnabled = !discretize;
   ctx.drawImage(tmp, 0, 0, canvas.width, canvas.height);
 }
 
@@ -161,6 +161,7 @@ function syncControls() {
   $("show_test").checked = state.view.show_test;
   $("discretize").checked = state.view.discretize;
   $("n-layers").textContent = s.hidden.length;
+  $("classes-box").hidden = !["spirals", "blobs"].includes(s.dataset);
 }
 
 function wireControls() {
