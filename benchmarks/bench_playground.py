@@ -31,7 +31,6 @@ import time
 
 from glassnet.playground.server import PlaygroundServer
 from glassnet.playground.session import Session
-from glassnet.playground.settings import Settings
 
 WORKLOAD = {"dataset": "spirals", "classes": 2, "n_points": 1000, "train_ratio": 50,
             "hidden": [8, 8], "features": ["x1", "x2"], "batch_size": 10, "speed": 1,

@@ -195,6 +195,11 @@ def test_layers_and_controls_change_the_network_and_the_url(page, browser):
     page.get_by_test_id("activation").select_option("relu")
     page.wait_for_function(f"() => {STATE}.structure.settings.activation === 'relu' && "
                            f"{STATE}.frame.run === {STATE}.structure.run")
+    edge = page.get_by_test_id("edge-0-1-2")                 # x2 -> unit 2 of layer 0
+    w = page.evaluate(f"{STATE}.frame.weights[0][1][2]")
+    assert edge.locator("title").text_content() == f"weight {w:.4f}"
+    assert edge.get_attribute("stroke") == ("rgb(8,119,189)" if w >= 0 else "rgb(245,147,34)")
+    edge.hover(force=True)
     url = page.url
     assert "optimizer=nesterov" in url and "activation=relu" in url and "hidden=4&" in url
     shown = page.evaluate(f"{STATE}.frame.output.values")

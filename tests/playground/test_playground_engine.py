@@ -162,3 +162,37 @@ def test_diagnostics_panel_with_diagnose():
     assert isinstance(d["report"]["findings"], list)
     __import__("json").dumps(d)
     session.close()
+
+
+class _FakeReport:
+    def __init__(self, findings):
+        self.findings = findings
+
+    def to_dict(self):
+        return {"findings": self.findings, "n_findings": np.int64(len(self.findings))}
+
+
+def test_diagnostics_panel_passes_the_training_data_and_reports_findings(monkeypatch):
+    seen = {}
+
+    def diagnose(model, X, y):
+        seen.update(dtype=X.dtype, y_shape=y.shape, model=model)
+        return _FakeReport([{"code": "dead_relu", "severity": "warning", "layer": 0,
+                             "message": "3 of 4 units never fire",
+                             "evidence": {"fraction": np.float32(0.75)}}])
+
+    monkeypatch.setattr(gn, "diagnose", diagnose, raising=False)
+    session = Session(Settings(), start=False)
+    frame = __import__("json").loads(session.advance(train=False))
+    assert seen["model"] is session.model and seen["dtype"] == np.float32
+    assert seen["y_shape"] == (len(session.F_train), 1)
+    report = frame["diagnostics"]["report"]
+    assert report["findings"][0]["evidence"] == {"fraction": 0.75}
+    assert report["n_findings"] == 1
+
+    def broken(model, X, y):
+        raise RuntimeError("no gradients yet")
+
+    monkeypatch.setattr(gn, "diagnose", broken)
+    d = diagnostics_panel.diagnostics(session.model, session.F_train, session.T_train)
+    assert d == {"available": True, "error": "RuntimeError: no gradients yet"}
