@@ -16,6 +16,8 @@ Commands
     and column checks included).
 ``glassnet export``
     Convert a saved model to an ONNX file or a PyTorch state_dict.
+``glassnet playground``
+    The live playground: a local web page where a network trains as you watch.
 
 Every error is one line on stderr, ``glassnet: error: <message>``, with exit code 2 for a bad
 command line and 1 for a problem found while running (a bad CSV file, diverging training).
@@ -43,6 +45,7 @@ examples, one per command:
   glassnet conv photo.png --filter emboss --out conv
   glassnet predict glassnet-train/model.glassnet --csv new.csv --out predictions.csv
   glassnet export flower.glassnet --to onnx
+  glassnet playground --port 8765
 
 Run 'glassnet <command> --help' for the options and more examples of a command.
 """
@@ -77,6 +80,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     export.add_parser(sub)
     predict.add_parser(sub)
+    from glassnet.cli import playground
+
+    playground.add_parser(sub)
     return parser
 
 
