@@ -98,7 +98,7 @@ def init_theta(layer_units: Sequence[int], activation: str, rs: np.random.Random
 
 def _affine(a, W: np.ndarray, b: np.ndarray) -> np.ndarray:
     """``a @ W + b`` for a dense or scipy.sparse ``a`` (the sparse product gives a dense array)."""
-    if sp.issparse(a):
+    if not isinstance(a, np.ndarray) and sp.issparse(a):
         z = np.asarray(a @ W)
         z += b
         return z
@@ -158,11 +158,28 @@ def loss_name(loss: str, out_activation: str) -> str:
 
 def _affine_backward(a, W, dz, dW, db, need_dx: bool):
     """``dense_backward`` for a dense or scipy.sparse input ``a`` (fills ``dW`` and ``db``)."""
-    if sp.issparse(a):
+    if not isinstance(a, np.ndarray) and sp.issparse(a):
         dW[...] = a.T @ dz
         np.add.reduce(dz, axis=0, out=db)
         return None
     return dense_backward(a, W, dz, dW, db, need_dx=need_dx)
+
+
+def _derivative_inplace(activation: str, delta: np.ndarray, a: np.ndarray) -> None:
+    """``δ ← δ ⊙ g'`` from the hidden output ``a``, in place (``glassnet.activations``' table).
+
+    logistic ``a (1 − a)``, tanh ``1 − a²``, relu ``[a > 0]``, identity 1.
+    """
+    if activation == "relu":
+        np.multiply(delta, a > 0, out=delta)
+    elif activation == "tanh":
+        d = np.multiply(a, a)
+        np.subtract(1.0, d, out=d)
+        delta *= d
+    elif activation == "logistic":
+        d = np.subtract(1.0, a)
+        d *= a
+        delta *= d
 
 
 def backprop(X, Y: np.ndarray, sw: np.ndarray | None, coefs, intercepts, coef_grads,
@@ -171,23 +188,25 @@ def backprop(X, Y: np.ndarray, sw: np.ndarray | None, coefs, intercepts, coef_gr
     """Objective ``J(θ)`` on ``(X, Y)``; fills ``coef_grads`` and ``intercept_grads`` in place.
 
     See the module's docstring for the equations. ``Y`` is ``(n, n_outputs)`` in the network's
-    dtype, ``sw`` the sample weights (or None for all 1).
+    dtype, ``sw`` the sample weights (or None for all 1). The ``1/S`` is applied to the
+    gradients at the end (small arrays) rather than to every ``δ``.
     """
     acts = forward(X, coefs, intercepts, activation, out_activation, keep=True)
     A = acts[-1]
     S = float(X.shape[0] if sw is None else sw.sum())
     value = loss_value(loss_name(loss, out_activation), Y, A, sw)
     value += 0.5 * alpha * sum(float(np.dot(W.ravel(), W.ravel())) for W in coefs) / S
-    delta = A - Y                                                  # (n, n_outputs)
+    delta = np.subtract(A, Y, out=A)                 # (n, n_outputs); A is not needed any more
     if sw is not None:
         delta *= sw.reshape(-1, 1)
-    delta /= A.dtype.type(S)
-    hidden = activations.get(HIDDEN[activation]).backward
     for i in range(len(coefs) - 1, -1, -1):
         dx = _affine_backward(acts[i], coefs[i], delta, coef_grads[i], intercept_grads[i],
                               need_dx=i > 0)
         if alpha:
-            coef_grads[i] += (alpha / S) * coefs[i]
+            coef_grads[i] += alpha * coefs[i]
+        coef_grads[i] /= S
+        intercept_grads[i] /= S
         if i > 0:
-            delta = hidden(dx, acts[i])
+            _derivative_inplace(activation, dx, acts[i])
+            delta = dx
     return value

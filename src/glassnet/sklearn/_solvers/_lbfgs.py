@@ -20,10 +20,15 @@ from glassnet.sklearn._network import backprop, views
 
 
 def loss_and_gradient(theta: np.ndarray, est, X, Y: np.ndarray, sw: np.ndarray | None,
-                      activation: str, alpha: float) -> tuple[float, np.ndarray]:
-    """``(J(θ), ∇J(θ))`` for a flat ``theta``: copied into ``est._theta``, gradient in float64."""
+                      activation: str, alpha: float,
+                      grads: tuple[list, list] | None = None) -> tuple[float, np.ndarray]:
+    """``(J(θ), ∇J(θ))`` for a flat ``theta``: copied into ``est._theta``, gradient in float64.
+
+    ``grads`` are the ``(coef_grads, intercept_grads)`` views into ``est._grad`` (made here when
+    not given).
+    """
     est._theta[...] = theta
-    coef_grads, intercept_grads = views(est._grad, est._layer_units())
+    coef_grads, intercept_grads = grads or views(est._grad, est._layer_units())
     value = backprop(X, Y, sw, est.coefs_, est.intercepts_, coef_grads, intercept_grads,
                      activation, est.out_activation_, est.loss, alpha)
     return value, est._grad.astype(np.float64)
@@ -42,7 +47,8 @@ def fit_lbfgs(est, X, Y: np.ndarray, sw: np.ndarray | None, p: dict[str, Any]) -
 
     res = scipy.optimize.minimize(
         loss_and_gradient, est._theta.astype(np.float64), method="L-BFGS-B", jac=True,
-        args=(est, X, Y, sw, p["activation"], p["alpha"]),
+        args=(est, X, Y, sw, p["activation"], p["alpha"],
+              views(est._grad, est._layer_units())),
         options={"maxfun": p["max_fun"], "maxiter": p["max_iter"], "gtol": p["tol"]},
         callback=report if p["verbose"] else None,
     )
