@@ -17,6 +17,7 @@ the flat parameter vector. After each epoch:
 
 from __future__ import annotations
 
+import math
 import warnings
 from typing import Any
 
@@ -42,10 +43,13 @@ class StochasticOptimizer:
 
     Notes
     -----
-    With a constant learning rate, glassnet's momentum ``v ← μv + g, θ ← θ − η(g + μv)`` (Nesterov)
-    is scikit-learn's ``v ← μv − ηg, θ ← θ + μv − ηg`` with its velocity divided by ``−η``; when
-    η changes ("invscaling", "adaptive") the two differ slightly, since here the velocity is
-    scaled by the new η.
+    The steps are scikit-learn's, bit for bit up to rounding, done by the engine's rules:
+
+    - glassnet's momentum ``b ← μb + g, θ ← θ − η(g + μb)`` (PyTorch's form) is scikit-learn's
+      ``v ← μv − ηg, θ ← θ + μv − ηg`` with ``v = −η·b``; when η changes ("invscaling",
+      "adaptive") the buffer is rescaled by ``η_old/η_new`` to keep ``v`` as scikit-learn does.
+    - glassnet's Adam divides by ``√v̂ + ε`` with ``v̂ = v/(1 − β2^t)``, scikit-learn's by
+      ``√v + ε``: giving the engine ``ε_t = ε/√(1 − β2^t)`` before step ``t`` makes them equal.
     """
 
     def __init__(self, engine: optimizers.Optimizer, schedule: str = "constant",
@@ -54,20 +58,33 @@ class StochasticOptimizer:
         self.schedule = schedule
         self.power_t = power_t
         self.learning_rate_init = engine.lr
+        self.epsilon = getattr(engine, "eps", None) if isinstance(engine, optimizers.Adam) \
+            else None
 
     @property
     def learning_rate(self) -> float:
         """The learning rate of the next step."""
         return self.engine.lr
 
+    def _set_lr(self, lr: float) -> None:
+        """A new learning rate; the momentum buffer is rescaled to keep scikit-learn's ``v``."""
+        for state in self.engine.state:
+            if "momentum_buffer" in state:
+                state["momentum_buffer"] *= state["momentum_buffer"].dtype.type(
+                    self.engine.lr / lr)
+        self.engine.lr = lr
+
     def update_params(self, theta: np.ndarray, grad: np.ndarray) -> None:
         """One step of the engine's update rule on the flat parameters (in place)."""
+        if self.epsilon is not None:
+            t = self.engine.iterations + 1
+            self.engine.eps = self.epsilon / math.sqrt(1.0 - self.engine.beta2 ** t)
         self.engine.step([theta], [grad])
 
     def iteration_ends(self, time_step: int) -> None:
         """After an epoch: "invscaling" sets ``η = η₀ / (t + 1)^power_t``."""
         if self.schedule == "invscaling":
-            self.engine.lr = float(self.learning_rate_init) / (time_step + 1) ** self.power_t
+            self._set_lr(float(self.learning_rate_init) / (time_step + 1) ** self.power_t)
 
     def trigger_stopping(self, msg: str, verbose: bool) -> bool:
         """Whether to stop once no improvement was seen; "adaptive" first divides η by 5."""
@@ -79,7 +96,7 @@ class StochasticOptimizer:
             if verbose:
                 print(msg + " Learning rate too small. Stopping.")
             return True
-        self.engine.lr /= 5.0
+        self._set_lr(self.engine.lr / 5.0)
         if verbose:
             print(f"Setting learning rate to {self.engine.lr:f}")
         return False
