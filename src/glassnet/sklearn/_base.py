@@ -24,14 +24,20 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
-from sklearn.utils.validation import validate_data
+from sklearn.utils.validation import check_is_fitted, validate_data
 
-from glassnet.sklearn._network import forward, init_theta, pack, views
+from glassnet.layers import Dense
+from glassnet.models import Sequential
+from glassnet.sklearn._network import HIDDEN, forward, init_theta, pack, views
 from glassnet.sklearn._params import STOCHASTIC, check_params
 from glassnet.sklearn._solvers import fit_lbfgs, fit_stochastic
 from glassnet.sklearn._solvers._lbfgs import loss_and_gradient
 
 _FLOATS = (np.float64, np.float32)
+# output activation -> glassnet's activation and loss of the same head
+_GLASSNET_HEADS = {"logistic": ("sigmoid", "binary_crossentropy"),
+                   "softmax": ("softmax", "categorical_crossentropy"),
+                   "identity": ("linear", "mse")}
 
 
 def cast_checked(a: np.ndarray, dtype: np.dtype, name: str) -> np.ndarray:
@@ -177,6 +183,32 @@ class BaseMLP(BaseEstimator):
             raise AttributeError(f"partial_fit is only available for stochastic optimizers. "
                                  f"{solver} is not stochastic.")
         return True
+
+    # ------------------------------------------------------------------ glassnet view
+    @property
+    def model_(self) -> Sequential:
+        """The fitted network as a new :class:`glassnet.Sequential` holding copies of the weights.
+
+        For glassnet's tools (``summary()``, ``gn.plot.network``, ``gn.export``); training the
+        copy does not change the estimator. Not available for ``loss="poisson"`` (glassnet has no
+        exponential activation).
+        """
+        check_is_fitted(self, "coefs_")
+        if self.out_activation_ not in _GLASSNET_HEADS:
+            raise AttributeError(f"model_ needs an output activation glassnet has; "
+                                 f"out_activation_ is {self.out_activation_!r}")
+        act = HIDDEN[self.activation]
+        sizes = [np.shape(c)[1] for c in self.coefs_]
+        layers = [Dense(units, activation=act) for units in sizes[:-1]]
+        head, loss = _GLASSNET_HEADS[self.out_activation_]
+        layers.append(Dense(sizes[-1], activation=head))
+        dtype = np.asarray(self.coefs_[0]).dtype
+        model = Sequential(layers, dtype=dtype if dtype in _FLOATS else np.float64)
+        model.compile(loss=loss, optimizer="sgd")
+        model.build((np.shape(self.coefs_[0])[0],))
+        model.set_weights([w for pair in zip(self.coefs_, self.intercepts_, strict=True)
+                           for w in pair])
+        return model
 
     # ------------------------------------------------------------------ prediction
     def _forward(self, X: Any, check_input: bool = True, logits: bool = False) -> np.ndarray:
