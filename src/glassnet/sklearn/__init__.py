@@ -1,7 +1,7 @@
 """scikit-learn estimators built on the glassnet engine.
 
-This subpackage needs scikit-learn (``pip install scikit-learn``, version 1.6 or later); the rest of
-glassnet never imports it. It is loaded on first use of ``gn.sklearn``::
+This subpackage needs scikit-learn 1.6 or later and scipy (``pip install glassnet[sklearn]``);
+the rest of glassnet never imports them. It is loaded on first use of ``gn.sklearn``::
 
     >>> import glassnet as gn
     >>> from sklearn.pipeline import make_pipeline
@@ -11,8 +11,10 @@ glassnet never imports it. It is loaded on first use of ``gn.sklearn``::
 Every estimator here passes scikit-learn's ``check_estimator``, so it works in ``Pipeline``,
 ``GridSearchCV``, ``cross_val_score`` and the other model-selection tools:
 
-- :class:`MLPClassifier`, :class:`MLPRegressor`: multi-layer perceptrons with the parameters of
-  scikit-learn's own, trained by a :class:`glassnet.Sequential` (``model_``).
+- :class:`MLPClassifier`, :class:`MLPRegressor`: drop-ins for scikit-learn's multi-layer
+  perceptrons (same parameters, defaults and fitted attributes; scikit-learn's own test file for
+  them passes with the import swapped), trained by glassnet's layer functions and optimizers, or
+  by L-BFGS from scipy; ``model_`` gives the fitted network as a :class:`glassnet.Sequential`.
 - :class:`LinearRegression`, :class:`LogisticRegression`, :class:`SoftmaxRegression`: thin wrappers
   that check inputs the scikit-learn way and delegate the math to :mod:`glassnet.linear`.
 """

@@ -1,310 +1,232 @@
-"""What ``MLPClassifier`` and ``MLPRegressor`` share: parameters, the network and its training.
+"""What ``MLPClassifier`` and ``MLPRegressor`` share: fitted state, ``_fit``, the forward pass.
 
-The estimators translate scikit-learn's vocabulary into the engine's and back:
+The fitted network is scikit-learn's: ``coefs_[i]: (n_in, n_out)`` and ``intercepts_[i]:
+(n_out,)``, plain lists of arrays that may be read and assigned. During training they are views
+into one flat vector ``_theta`` (see :mod:`glassnet.sklearn._network`); every ``fit`` that goes on
+from the current network (``warm_start``, ``partial_fit``) first packs ``coefs_`` and
+``intercepts_`` into a fresh ``_theta``, so weights set by hand, or restored by ``pickle`` /
+``joblib``, are the ones trained further.
 
-==============================  =============================================================
-scikit-learn                    glassnet engine
-==============================  =============================================================
-``hidden_layer_sizes``          one ``Dense(units, activation)`` per entry (+ ``Dropout``)
-``activation``                  "identity"→"linear", "logistic"→"sigmoid", "tanh", "relu"
-``alpha``                       ``Dense(l2=...)`` on every layer (see ``l2_from_alpha``)
-``learning_rate_init``          the optimizer's ``lr``
-``batch_size="auto"``           ``min(200, n_samples)``
-one iteration                   one epoch of ``model_.fit``; ``partial_fit`` runs one more
-``tol``, ``n_iter_no_change``   :class:`ConvergenceMonitor`, a glassnet ``Callback``
-==============================  =============================================================
+==========================  ===================================================================
+solver                      training
+==========================  ===================================================================
+"sgd", "adam"               mini-batches, :func:`glassnet.sklearn._solvers.fit_stochastic`
+"rmsprop", "adagrad"        the same loop with glassnet's other optimizers (glassnet only)
+"lbfgs"                     full batch, :func:`glassnet.sklearn._solvers.fit_lbfgs` (scipy)
+==========================  ===================================================================
 """
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.base import BaseEstimator
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from glassnet.callbacks import Callback
-from glassnet.layers import Dense, Dropout
-from glassnet.layers.dense import dense_forward
+from glassnet.layers import Dense
 from glassnet.models import Sequential
-from glassnet.sklearn._params import ACTIVATIONS, check_params, l2_from_alpha, make_optimizer
+from glassnet.sklearn._network import HIDDEN, forward, init_theta, pack, views
+from glassnet.sklearn._params import STOCHASTIC, check_params
+from glassnet.sklearn._solvers import fit_lbfgs, fit_stochastic
+from glassnet.sklearn._solvers._lbfgs import loss_and_gradient
+
+_FLOATS = (np.float64, np.float32)
+# output activation -> glassnet's activation and loss of the same head
+_GLASSNET_HEADS = {"logistic": ("sigmoid", "binary_crossentropy"),
+                   "softmax": ("softmax", "categorical_crossentropy"),
+                   "identity": ("linear", "mse")}
 
 
-def _stratify_or_none(labels: np.ndarray | None, p: dict[str, Any]) -> np.ndarray | None:
-    """The labels to stratify the early-stopping split on, when a stratified split exists.
-
-    That needs at least 2 samples of every class and room for one of each class on both sides;
-    otherwise (few samples, rare classes) the split is a plain random one.
-    """
-    if labels is None:
-        return None
-    counts = np.bincount(labels)
-    n, k = len(labels), int(np.count_nonzero(counts))
-    n_val = int(np.ceil(p["validation_fraction"] * n))
-    if counts[counts > 0].min() < 2 or n_val < k or n - n_val < k:
-        return None
-    return labels
-
-
-# ----------------------------------------------------------------------------- convergence
+def cast_checked(a: np.ndarray, dtype: np.dtype, name: str) -> np.ndarray:
+    """``a`` as ``dtype``, refusing (before casting) finite values too large for that dtype."""
+    a = np.asarray(a)
+    if a.dtype == dtype:
+        return a
+    if a.size and a.dtype.kind in "fiu":
+        largest = float(np.max(np.abs(a)))
+        limit = float(np.finfo(dtype).max)
+        if largest > limit:
+            raise ValueError(f"{name} holds values up to {largest:.3g} in magnitude that do not "
+                             f"fit the model's dtype {np.dtype(dtype).name} (largest "
+                             f"{limit:.3g}); rescale {name} or train in float64")
+    return a.astype(dtype)
 
 
-class ConvergenceMonitor(Callback):
-    """scikit-learn's stopping rule, checked at the end of every epoch.
-
-    Without early stopping, an epoch counts as "no improvement" when its training loss is not
-    below ``best_loss_ − tol``; with early stopping, when the validation score (accuracy or R²)
-    is not above ``best_validation_score_ + tol``. Training stops once more than
-    ``n_iter_no_change`` epochs in a row made no improvement. The counters live on the estimator,
-    so they carry over between ``partial_fit`` calls, as in scikit-learn.
-    """
-
-    def __init__(self, est: BaseMLP, p: dict[str, Any], validation=None) -> None:
-        self.est, self.p, self.validation = est, p, validation
-        self.converged = False
-        self.start_epoch = 0
-
-    def on_train_begin(self, logs=None):
-        self.start_epoch = self.model.epoch
-
-    def on_epoch_end(self, epoch, logs):
-        est, p, tol = self.est, self.p, self.p["tol"]
-        loss = float(logs["loss"]) * est._loss_scale
-        est.loss_curve_.append(loss)
-        est.loss_ = loss
-        if p["verbose"]:
-            print(f"Iteration {epoch + 1 - self.start_epoch}, loss = {loss:.8f}")
-        if self.validation is not None:
-            score = est._validation_score(*self.validation)
-            est.validation_scores_.append(score)
-            if p["verbose"]:
-                print(f"Validation score: {score:.6f}")
-            if score < est.best_validation_score_ + tol:
-                est._no_improvement_count += 1
-            else:
-                est._no_improvement_count = 0
-            if score > est.best_validation_score_:
-                est.best_validation_score_ = score
-                est._best_weights = self.model.get_weights()
-        else:
-            est._no_improvement_count = (est._no_improvement_count + 1
-                                         if loss > est.best_loss_ - tol else 0)
-            est.best_loss_ = min(est.best_loss_, loss)
-        if est._no_improvement_count > p["n_iter_no_change"]:
-            self.converged = True
-            self.model.stop_training = True
-            if p["verbose"]:
-                what = "Validation score" if self.validation is not None else "Training loss"
-                print(f"{what} did not improve more than tol={tol} for "
-                      f"{p['n_iter_no_change']} consecutive epochs. Stopping.")
-
-
-# ----------------------------------------------------------------------------- the estimator
+def check_sample_weight(sample_weight: Any, n_samples: int, dtype) -> np.ndarray:
+    """``sample_weight`` as a 1-D array of ``n_samples`` finite, non-negative ``dtype`` numbers."""
+    sw = np.asarray(sample_weight)
+    if sw.ndim == 0:
+        sw = np.full(n_samples, sw)
+    if sw.dtype.kind not in "fiub":
+        raise TypeError(f"sample_weight must hold real numbers, got dtype {sw.dtype}")
+    if sw.shape != (n_samples,):
+        raise ValueError(f"sample_weight must have shape ({n_samples},) like the samples of X, "
+                         f"got shape {sw.shape}")
+    sw = sw.astype(dtype)
+    if not np.isfinite(sw).all() or (sw < 0).any():
+        raise ValueError("sample_weight must hold finite numbers >= 0, got "
+                         f"{int(np.count_nonzero(~np.isfinite(sw) | (sw < 0)))} other value(s)")
+    if not sw.sum() > 0:
+        raise ValueError("sample_weight must not be all zero")
+    return sw
 
 
 class BaseMLP(BaseEstimator):
-    """Parameters and training shared by :class:`MLPClassifier` and :class:`MLPRegressor`.
+    """Training and prediction shared by :class:`MLPClassifier` and :class:`MLPRegressor`.
 
-    Subclasses define ``_loss_scale`` and the methods ``_validate_input``, ``_head`` (output
-    activation and engine loss for a number of outputs) and ``_validation_score``.
+    Subclasses define ``loss`` (a parameter of the regressor, "log_loss" for the classifier) and
+    the hooks ``_validate_input``, ``_output_activation``, ``_targets``,
+    ``_stratify_labels`` and ``_validation_score``.
     """
 
-    _loss_scale: float = 1.0     # objective reported in loss_curve_ = engine loss × this
-
-    def __init__(
-        self,
-        hidden_layer_sizes: Any = (100,),
-        activation: str = "relu",
-        *,
-        optimizer: str = "adam",
-        alpha: float = 1e-4,
-        batch_size: int | str = "auto",
-        learning_rate_init: float = 1e-3,
-        max_iter: int = 200,
-        shuffle: bool = True,
-        random_state: Any = None,
-        tol: float = 1e-4,
-        verbose: bool = False,
-        warm_start: bool = False,
-        momentum: float = 0.9,
-        nesterovs_momentum: bool = True,
-        early_stopping: bool = False,
-        validation_fraction: float = 0.1,
-        beta_1: float = 0.9,
-        beta_2: float = 0.999,
-        epsilon: float = 1e-8,
-        n_iter_no_change: int = 10,
-        dropout: float = 0.0,
-        dtype: Any = "float32",
-    ) -> None:
-        self.hidden_layer_sizes = hidden_layer_sizes
-        self.activation = activation
-        self.optimizer = optimizer
-        self.alpha = alpha
-        self.batch_size = batch_size
-        self.learning_rate_init = learning_rate_init
-        self.max_iter = max_iter
-        self.shuffle = shuffle
-        self.random_state = random_state
-        self.tol = tol
-        self.verbose = verbose
-        self.warm_start = warm_start
-        self.momentum = momentum
-        self.nesterovs_momentum = nesterovs_momentum
-        self.early_stopping = early_stopping
-        self.validation_fraction = validation_fraction
-        self.beta_1 = beta_1
-        self.beta_2 = beta_2
-        self.epsilon = epsilon
-        self.n_iter_no_change = n_iter_no_change
-        self.dropout = dropout
-        self.dtype = dtype
-
-    # ------------------------------------------------------------------ fitted views
-    @property
-    def coefs_(self) -> list[np.ndarray]:
-        """Weight matrices ``W: (n_in, n_out)``, one per ``Dense`` layer (views into ``model_``)."""
-        check_is_fitted(self, "model_")
-        return [layer.params["W"] for layer in self.model_.layers if isinstance(layer, Dense)]
-
-    @property
-    def intercepts_(self) -> list[np.ndarray]:
-        """Bias vectors ``b: (n_out,)``, one per ``Dense`` layer (views into ``model_``)."""
-        check_is_fitted(self, "model_")
-        return [layer.params["b"] for layer in self.model_.layers if isinstance(layer, Dense)]
-
     # ------------------------------------------------------------------ training
-    def _fit(self, X: Any, y: Any, incremental: bool) -> BaseMLP:
+    def _fit(self, X: Any, y: Any, sample_weight: Any, incremental: bool) -> BaseMLP:
         p = check_params(self)
         if p["early_stopping"] and incremental:
             raise ValueError("partial_fit does not support early_stopping=True")
-        first_pass = not hasattr(self, "model_") or (not p["warm_start"] and not incremental)
-        dtype = p["dtype"] if first_pass else self.model_.dtype
-        # X in the model's dtype; t the engine's targets; strat the labels to stratify on
-        X, t, strat = self._validate_input(X, y, incremental, first_pass, dtype)
-        if not first_pass and t.shape[1:] != self._target_shape:
-            raise ValueError(f"y must have {self.n_outputs_} output(s) per sample as in the "
-                             f"first call to fit, got shape {np.shape(y)}")
-        rs = check_random_state(self.random_state)
-        validation = None
-        if p["early_stopping"]:
-            X, Xv, t, tv = train_test_split(X, t, random_state=rs,
-                                            stratify=_stratify_or_none(strat, p),
-                                            test_size=p["validation_fraction"])
-            if len(Xv) < 2:
-                raise ValueError(
-                    f"the validation set for early stopping has {len(Xv)} sample(s) but needs "
-                    f"at least 2: increase validation_fraction (got {p['validation_fraction']}) "
-                    f"or pass more than {len(X) + len(Xv)} samples")
-            validation = (Xv, tv)
-        n = len(X)
-        batch = min(200, n) if p["batch_size"] == "auto" else p["batch_size"]
-        if batch > n:
-            warnings.warn(f"batch_size={batch} is larger than the number of training samples "
-                          f"({n}); it is clipped to {n}", UserWarning, stacklevel=3)
-            batch = n
-        l2 = l2_from_alpha(p["alpha"], batch, self._loss_scale)
+        first_pass = not hasattr(self, "coefs_") or (not p["warm_start"] and not incremental)
+        X, y = self._validate_input(X, y, incremental, reset=first_pass)
         if first_pass:
-            self._initialize(X.shape[1], t, p, rs, l2)
+            dtype = p["dtype"] or (X.dtype if X.dtype in _FLOATS else np.dtype(np.float64))
         else:
-            self._set_l2(l2)
-            if not incremental:                    # warm start: a fresh optimizer, as sklearn
-                self.model_.compile(loss=self.model_.loss, optimizer=make_optimizer(p))
-        return self._train(X, t, validation, batch, p, rs, incremental)
+            dtype = np.asarray(self.coefs_[0]).dtype
+            dtype = dtype if dtype in _FLOATS else np.dtype(np.float64)
+        if sp.issparse(X):
+            X = X.tocsr().astype(dtype)
+        else:
+            X = cast_checked(X, dtype, "X")
+        Y = self._targets(y, dtype)                     # (n, n_outputs) in the network's dtype
+        sw = None
+        if sample_weight is not None:
+            sw = check_sample_weight(sample_weight, X.shape[0], dtype)
+        self._random_state = rs = check_random_state(self.random_state)
+        units = [X.shape[1], *p["hidden_layer_sizes"], Y.shape[1]]
+        if first_pass:
+            self._initialize(Y, units, dtype, p, rs)
+        else:
+            self._attach(units, dtype, p)
+        if p["solver"] in STOCHASTIC:
+            fit_stochastic(self, X, Y, sw, p, incremental, rs)
+        else:
+            fit_lbfgs(self, X, Y, sw, p)
+        if not np.isfinite(self._theta).all():
+            raise ValueError("Solver produced non-finite parameter weights. The input data may "
+                             "contain large values and need to be preprocessed.")
+        return self
 
-    def _initialize(self, n_features: int, t: np.ndarray, p: dict[str, Any], rs,
-                    l2: float) -> None:
-        """Build and compile a new network; reset everything ``partial_fit`` carries over."""
-        # 2-D targets (regression, binary 0/1 column) give one unit per column; 1-D integer
-        # labels one softmax unit per class
-        n_outputs = t.shape[1] if t.ndim == 2 else len(self.classes_)
-        head, loss = self._head(n_outputs)
-        layers = []
-        for units in p["hidden_layer_sizes"]:
-            layers.append(Dense(units, activation=ACTIVATIONS[p["activation"]], l2=l2))
-            if p["dropout"] > 0:
-                layers.append(Dropout(p["dropout"]))
-        layers.append(Dense(n_outputs, activation=head, l2=l2))
-        model = Sequential(layers, seed=int(rs.randint(np.iinfo(np.int32).max)), dtype=p["dtype"])
-        model.compile(loss=loss, optimizer=make_optimizer(p))
-        model.build((n_features,))
-        self.model_ = model
-        self.n_outputs_ = n_outputs
-        self.n_layers_ = len(p["hidden_layer_sizes"]) + 2
-        self.out_activation_ = {v: k for k, v in ACTIVATIONS.items()}.get(head, head)
-        self._target_shape = t.shape[1:]
+    def _initialize(self, Y: np.ndarray, units: list[int], dtype, p: dict[str, Any],
+                    rs) -> None:
+        """A new network (scikit-learn's initialisation) and fresh fitted attributes."""
+        self.n_iter_ = 0
         self.t_ = 0
+        self.n_outputs_ = Y.shape[1]
+        self.n_layers_ = len(units)
+        self.out_activation_ = self._output_activation()
+        self._set_theta(init_theta(units, p["activation"], rs, dtype), units)
+        self._best_theta = self._theta.copy()
+        if p["solver"] in STOCHASTIC:
+            self._reset_curves(p)
+
+    def _reset_curves(self, p: dict[str, Any]) -> None:
         self.loss_curve_ = []
         self._no_improvement_count = 0
-        self._best_weights = model.get_weights()
         if p["early_stopping"]:
             self.validation_scores_ = []
             self.best_validation_score_ = -np.inf
             self.best_loss_ = None
         else:
+            self.best_loss_ = np.inf
             self.validation_scores_ = None
             self.best_validation_score_ = None
-            self.best_loss_ = np.inf
 
-    def _set_l2(self, l2: float) -> None:
-        """Give every ``Dense`` of the current network the penalty ``l2`` (a new batch size)."""
-        dense = [layer for layer in self.model_.layers if isinstance(layer, Dense)]
-        if (l2 > 0) != (dense[0].l2 > 0):
-            # the engine notes at build time which layers carry a penalty
-            raise ValueError(f"alpha cannot change between 0 and a positive value when training "
-                             f"goes on (warm_start or partial_fit), got alpha={self.alpha}; "
-                             "fit a new model instead")
-        for layer in dense:
-            layer.l2 = l2
+    def _attach(self, units: list[int], dtype, p: dict[str, Any]) -> None:
+        """Go on from ``coefs_``/``intercepts_`` as they are now (trained, assigned or loaded)."""
+        have = [np.shape(self.coefs_[0])[0], *(np.shape(c)[1] for c in self.coefs_)]
+        if have != units:
+            raise ValueError(f"the network has layer sizes {have} (input, hidden..., output) "
+                             f"but this data and hidden_layer_sizes need {units}; training "
+                             "goes on (warm_start, partial_fit) only with the same network")
+        self._set_theta(pack(self.coefs_, self.intercepts_, dtype), units)
+        best = getattr(self, "_best_theta", None)
+        if best is None or best.shape != self._theta.shape:
+            self._best_theta = self._theta.copy()
+        if p["solver"] in STOCHASTIC and not hasattr(self, "loss_curve_"):
+            self._reset_curves(p)
+            self.t_ = getattr(self, "t_", 0)
 
-    def _train(self, X, t, validation, batch: int, p, rs, incremental: bool) -> BaseMLP:
-        """Run ``max_iter`` epochs (one for ``partial_fit``) of ``model_.fit`` under the rule."""
-        monitor = ConvergenceMonitor(self, p, validation)
-        model = self.model_
-        start = model.epoch
-        try:
-            model.fit(X, t, epochs=start + (1 if incremental else p["max_iter"]),
-                      initial_epoch=start, batch_size=None if batch == len(X) else batch,
-                      shuffle=p["shuffle"], seed=int(rs.randint(np.iinfo(np.int32).max)),
-                      verbose=0, callbacks=[monitor])
-        except KeyboardInterrupt:
-            warnings.warn("Training interrupted by user.", stacklevel=4)
-        self.n_iter_ = model.epoch - start
-        self.t_ += len(X) * self.n_iter_
-        if p["early_stopping"]:
-            model.set_weights(self._best_weights)
-        if not incremental and not monitor.converged and self.n_iter_ == p["max_iter"]:
-            warnings.warn(f"Stochastic Optimizer: Maximum iterations ({p['max_iter']}) reached "
-                          "and the optimization hasn't converged yet.", ConvergenceWarning,
-                          stacklevel=4)
-        return self
+    def _set_theta(self, theta: np.ndarray, units: list[int]) -> None:
+        self._theta = theta
+        self._grad = np.zeros_like(theta)
+        self.coefs_, self.intercepts_ = views(theta, units)
 
-    # ------------------------------------------------------------------ prediction helpers
-    def _forward64(self, X: Any, logits: bool = False) -> np.ndarray:
-        """Outputs ``(n, n_outputs_)`` of the network (or its output logits) for ``X``, in float64.
+    def _layer_units(self) -> list[int]:
+        return [self.coefs_[0].shape[0], *(c.shape[1] for c in self.coefs_)]
 
-        The pass is written out with the layers' pure functions (``Dropout`` is the identity at
-        inference), so predicting leaves ``model_`` untouched and keeps no reference to ``X``.
-        It runs in float64 from the trained weights (float32 or float64): each row's result
-        then does not depend on which other rows are predicted with it, as scikit-learn's checks
-        demand, whereas float32 products may round differently for different numbers of rows.
+    def _loss_grad_lbfgs(self, packed_coef_inter, X, y, sample_weight=None, *buffers):
+        """Objective and gradient at a flat ``θ`` (scikit-learn's private hook, same layout).
+
+        ``y`` holds the network's targets (binarised labels for the classifier); the remaining
+        arguments of scikit-learn's signature (work buffers) are accepted and not used.
         """
-        check_is_fitted(self)
-        a = validate_data(self, X, reset=False, dtype=np.float64)
-        *hidden, last = [layer for layer in self.model_.layers if isinstance(layer, Dense)]
-        for layer in hidden:
-            a = layer.activation.forward(dense_forward(a, layer.params["W"], layer.params["b"]))
-        z = dense_forward(a, last.params["W"], last.params["b"])            # (n, n_outputs_)
-        return z if logits else last.activation.forward(z)
+        dtype = self._theta.dtype
+        Y = np.asarray(y, dtype=dtype).reshape(np.shape(y)[0], -1)
+        sw = None if sample_weight is None else np.asarray(sample_weight, dtype=dtype)
+        return loss_and_gradient(np.asarray(packed_coef_inter), self, X, Y, sw,
+                                 self.activation, self.alpha)
 
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        super().__setstate__(state)
-        model = self.__dict__.get("model_")
-        if model is not None and model.built:
-            # Pickling copies each layer's weight view on its own, cutting it off the model's
-            # flat parameter buffer that the optimizer updates: tie them together again.
-            model._pack_parameters()
+    def _check_solver(self) -> bool:
+        solver = self.optimizer if self.optimizer is not None else self.solver
+        if solver not in STOCHASTIC:
+            raise AttributeError(f"partial_fit is only available for stochastic optimizers. "
+                                 f"{solver} is not stochastic.")
+        return True
+
+    # ------------------------------------------------------------------ glassnet view
+    @property
+    def model_(self) -> Sequential:
+        """The fitted network as a new :class:`glassnet.Sequential` holding copies of the weights.
+
+        For glassnet's tools (``summary()``, ``gn.plot.network``, ``gn.export``); training the
+        copy does not change the estimator. Not available for ``loss="poisson"`` (glassnet has no
+        exponential activation).
+        """
+        check_is_fitted(self, "coefs_")
+        if self.out_activation_ not in _GLASSNET_HEADS:
+            raise AttributeError(f"model_ needs an output activation glassnet has; "
+                                 f"out_activation_ is {self.out_activation_!r}")
+        act = HIDDEN[self.activation]
+        sizes = [np.shape(c)[1] for c in self.coefs_]
+        layers = [Dense(units, activation=act) for units in sizes[:-1]]
+        head, loss = _GLASSNET_HEADS[self.out_activation_]
+        layers.append(Dense(sizes[-1], activation=head))
+        dtype = np.asarray(self.coefs_[0]).dtype
+        model = Sequential(layers, dtype=dtype if dtype in _FLOATS else np.float64)
+        model.compile(loss=loss, optimizer="sgd")
+        model.build((np.shape(self.coefs_[0])[0],))
+        model.set_weights([w for pair in zip(self.coefs_, self.intercepts_, strict=True)
+                           for w in pair])
+        return model
+
+    # ------------------------------------------------------------------ prediction
+    def _forward(self, X: Any, check_input: bool = True, logits: bool = False) -> np.ndarray:
+        """Network outputs ``(n, n_outputs_)`` for ``X`` (dense or sparse), in ``X``'s dtype."""
+        if check_input:
+            X = validate_data(self, X, accept_sparse=["csr", "csc"], reset=False,
+                              dtype=_FLOATS)
+        out = "identity" if logits else self.out_activation_
+        return forward(X, self.coefs_, self.intercepts_, self.activation, out)
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = super().__getstate__()
+        # the flat vectors are rebuilt from coefs_/intercepts_ whenever training goes on
+        state.pop("_theta", None)
+        state.pop("_grad", None)
+        return state
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags

@@ -1,8 +1,8 @@
 """``MLPClassifier`` and ``MLPRegressor``: scikit-learn's multi-layer perceptrons on glassnet.
 
-The parameters mean what they mean in ``sklearn.neural_network``; the network behind them is a
-:class:`glassnet.Sequential`, kept as ``model_`` (``model_.summary()``, ``gn.plot.network(model_)``
-and the other glassnet tools work on it).
+The parameters, defaults and fitted attributes are those of ``sklearn.neural_network`` (a swap
+of the import is enough), with two glassnet additions: ``optimizer`` (an alias of ``solver``,
+which also offers glassnet's "rmsprop" and "adagrad") and ``dtype``.
 """
 
 from __future__ import annotations
@@ -11,121 +11,43 @@ from typing import Any
 
 import numpy as np
 from sklearn.base import ClassifierMixin, RegressorMixin
-from sklearn.metrics import r2_score
-from sklearn.utils.multiclass import check_classification_targets, type_of_target, unique_labels
-from sklearn.utils.validation import column_or_1d, validate_data
+from sklearn.metrics import accuracy_score, r2_score
+from sklearn.preprocessing import LabelBinarizer
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.multiclass import type_of_target, unique_labels
+from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
 from glassnet.activations import log_sigmoid, log_softmax
-from glassnet.sklearn._base import BaseMLP
+from glassnet.sklearn._base import BaseMLP, cast_checked
+from glassnet.sklearn._docs import PARAMETERS
+from glassnet.sklearn._params import DEFAULTS
 
 __all__ = ["MLPClassifier", "MLPRegressor"]
 
-_PARAMETERS = """
-    Parameters
-    ----------
-    hidden_layer_sizes : int or tuple of int, default=(100,)
-        Units of each hidden layer, input to output; ``()`` means no hidden layer.
-    activation : {"identity", "logistic", "tanh", "relu"}, default="relu"
-        Activation of the hidden layers (glassnet's "linear", "sigmoid", "tanh", "relu").
-    optimizer : {"adam", "sgd", "rmsprop", "adagrad"}, default="adam"
-        ``gn.optimizers.Adam`` (``beta_1``, ``beta_2``, ``epsilon``), ``SGD`` (``momentum``,
-        ``nesterovs_momentum``), ``RMSprop`` or ``Adagrad``, with ``lr=learning_rate_init``.
-        scikit-learn calls this ``solver``; its "lbfgs" has no counterpart here.
-    alpha : float, default=1e-4
-        Strength of the L2 penalty on the weights (not the biases), scikit-learn's
-        ``alpha / (2·m) · Σ‖W‖²`` per batch of ``m`` samples; it becomes each ``Dense``'s ``l2``
-        (see :func:`glassnet.sklearn._params.l2_from_alpha`).
-    batch_size : int or "auto", default="auto"
-        Samples per update; "auto" is ``min(200, n_samples)``. Larger values are clipped to
-        ``n_samples`` with a warning.
-    learning_rate_init : float, default=1e-3
-        The optimizer's (constant) learning rate.
-    max_iter : int, default=200
-        Largest number of epochs (passes over the data) per ``fit``.
-    shuffle : bool, default=True
-        Shuffle the samples before every epoch.
-    random_state : int, RandomState or None, default=None
-        Seeds the weights, the shuffling, the dropout masks and the early-stopping split; an int
-        gives the same model at every ``fit``.
-    tol : float, default=1e-4
-        Smallest improvement of the training loss (or, with early stopping, of the validation
-        score) that counts.
-    verbose : bool, default=False
-        Print the loss after each epoch.
-    warm_start : bool, default=False
-        ``fit`` goes on from the current network (with a fresh optimizer) instead of a new one.
-    momentum : float, default=0.9
-        Momentum of "sgd".
-    nesterovs_momentum : bool, default=True
-        Nesterov momentum for "sgd".
-    early_stopping : bool, default=False
-        Hold out ``validation_fraction`` of the data (stratified for classifiers), stop when its
-        score (accuracy, or R² for the regressor) has not improved by ``tol`` for
-        ``n_iter_no_change`` epochs, and keep the weights of the best epoch.
-    validation_fraction : float, default=0.1
-        Share of the samples held out for early stopping.
-    beta_1, beta_2, epsilon : float, default=0.9, 0.999, 1e-8
-        Adam's parameters.
-    n_iter_no_change : int, default=10
-        Stop once more than this many epochs in a row made no improvement of ``tol``.
-    dropout : float, default=0.0
-        Rate of a ``Dropout`` layer after every hidden layer (glassnet only).
-    dtype : {"float32", "float64"}, default="float32"
-        Precision of the network (glassnet only); results are returned as float64.
+_FLOATS = (np.float64, np.float32)
 
-    Attributes
-    ----------
-    model_ : glassnet.Sequential
-        The trained network.
-    loss_ : float
-        Objective (mean loss + penalty) of the last epoch, on scikit-learn's scale.
-    loss_curve_ : list of float
-        That objective after every epoch (over all ``fit``/``partial_fit`` calls since the
-        network was created).
-    best_loss_ : float or None
-        Lowest training objective (None with early stopping).
-    validation_scores_ : list of float or None
-        Validation score after every epoch (early stopping only).
-    best_validation_score_ : float or None
-        Best of them (early stopping only).
-    n_iter_ : int
-        Epochs run by the last ``fit`` (1 after ``partial_fit``).
-    t_ : int
-        Training samples seen, summed over epochs.
-    coefs_, intercepts_ : list of ndarray
-        ``W: (n_in, n_out)`` and ``b: (n_out,)`` of each ``Dense`` layer (views into ``model_``).
-    n_layers_ : int
-        Number of layers, input and output included.
-    n_outputs_ : int
-        Output units.
-    out_activation_ : str
-        Output activation ("logistic", "softmax" or "identity").
-    n_features_in_ : int
-    feature_names_in_ : ndarray of str
-        Column names, when ``X`` was a DataFrame with string column names.
 
-    Notes
-    -----
-    One iteration is one epoch of ``model_.fit``: mini-batches of ``batch_size`` samples, each a
-    forward pass, the loss, a backward pass and one optimizer step. After every epoch the
-    estimator applies scikit-learn's rule: training stops once the training loss (or the
-    validation score) has failed ``n_iter_no_change + 1`` times in a row to beat its best by
-    ``tol``; reaching ``max_iter`` first raises ``sklearn.exceptions.ConvergenceWarning``.
-    The weights start Glorot-uniform with zero biases; the engine's float32 default makes
-    training about twice as fast as float64 with no loss of accuracy at these sizes.
-    Sparse ``X`` and ``sample_weight`` are not supported.
-"""
+def _store(est: BaseMLP, values: dict[str, Any]) -> None:
+    """``__init__``'s only work: keep every parameter under its own name (scikit-learn's rule)."""
+    for name in DEFAULTS:
+        setattr(est, name, values[name])
+
+
+def _finite_or_nan(score_function, y, pred, sample_weight) -> float:
+    if np.issubdtype(np.asarray(pred).dtype, np.floating) and not np.isfinite(pred).all():
+        return np.nan
+    return float(score_function(y, pred, sample_weight=sample_weight))
 
 
 class MLPClassifier(ClassifierMixin, BaseMLP):
-    __doc__ = """Multi-layer perceptron classifier (scikit-learn API) on the glassnet engine.
+    __doc__ = """Multi-layer perceptron classifier (scikit-learn's) on the glassnet engine.
 
-    Two classes give a 1-unit sigmoid output trained with binary cross-entropy, more classes a
-    softmax output trained with categorical cross-entropy. Labels may be of any kind (ints,
-    strings, ...); multilabel and multi-output targets are not supported.
-    """ + _PARAMETERS + """
+    Minimises the log-loss: two classes give one sigmoid output, more classes a softmax output,
+    a multilabel indicator ``y`` one sigmoid output per label; one class gives a single output
+    that always predicts it, as in scikit-learn.
+    """ + PARAMETERS + """
     classes_ : ndarray, shape (n_classes,)
-        The class labels, sorted.
+        The class labels, sorted (``arange(n_labels)`` for multilabel targets).
 
     Examples
     --------
@@ -133,229 +55,292 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
     >>> from sklearn.pipeline import make_pipeline
     >>> from sklearn.preprocessing import StandardScaler
     >>> X, y = load_iris(return_X_y=True)
-    >>> clf = make_pipeline(StandardScaler(),
-    ...                     MLPClassifier((32,), learning_rate_init=0.01, random_state=0))
+    >>> clf = make_pipeline(StandardScaler(), MLPClassifier((32,), solver="lbfgs",
+    ...                                                     random_state=0))
     >>> clf.fit(X, y).score(X, y) > 0.95
     True
     """
 
-    _loss_scale = 1.0
+    loss = "log_loss"
 
-    def fit(self, X: Any, y: Any) -> MLPClassifier:
-        """Train a new network (or go on with the current one when ``warm_start``).
+    def __init__(self, hidden_layer_sizes: Any = (100,), activation: str = "relu", *,
+                 solver: str = "adam", alpha: float = 1e-4, batch_size: int | str = "auto",
+                 learning_rate: str = "constant", learning_rate_init: float = 1e-3,
+                 power_t: float = 0.5, max_iter: int = 200, shuffle: bool = True,
+                 random_state: Any = None, tol: float = 1e-4, verbose: bool = False,
+                 warm_start: bool = False, momentum: float = 0.9,
+                 nesterovs_momentum: bool = True, early_stopping: bool = False,
+                 validation_fraction: float = 0.1, beta_1: float = 0.9, beta_2: float = 0.999,
+                 epsilon: float = 1e-8, n_iter_no_change: int | float = 10,
+                 max_fun: int = 15000, optimizer: str | None = None,
+                 dtype: Any = None) -> None:
+        _store(self, locals())
+
+    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> MLPClassifier:
+        """Train a new network (or go on with ``coefs_`` when ``warm_start``).
 
         Parameters
         ----------
-        X : array-like, shape (n_samples, n_features)
-        y : array-like, shape (n_samples,)
-            Class labels.
+        X : array-like or sparse matrix, shape (n_samples, n_features)
+        y : array-like, shape (n_samples,) or (n_samples, n_labels)
+            Class labels, or a multilabel indicator matrix.
+        sample_weight : array-like, shape (n_samples,), optional
+            Weights of the samples in the loss and its gradient.
 
         Returns
         -------
         self
         """
-        return self._fit(X, y, incremental=False)
+        return self._fit(X, y, sample_weight, incremental=False)
 
-    def partial_fit(self, X: Any, y: Any, classes: Any = None) -> MLPClassifier:
+    @available_if(lambda est: est._check_solver())
+    def partial_fit(self, X: Any, y: Any, sample_weight: Any = None,
+                    classes: Any = None) -> MLPClassifier:
         """One more epoch over ``(X, y)``, keeping the network and the optimizer's state.
 
         Parameters
         ----------
-        X : array-like, shape (n_samples, n_features)
-        y : array-like, shape (n_samples,)
+        X : array-like or sparse matrix, shape (n_samples, n_features)
+        y : array-like, shape (n_samples,) or (n_samples, n_labels)
+        sample_weight : array-like, shape (n_samples,), optional
         classes : array-like, shape (n_classes,)
-            Every class that will ever be seen; required on the first call (as scikit-learn).
+            Every class that will ever be seen; required on the first call.
 
         Returns
         -------
         self
         """
+        if getattr(self, "classes_", None) is None and classes is None:
+            raise ValueError("classes must be passed on the first call to partial_fit.")
         if classes is not None:
             classes = unique_labels(classes)
-            if hasattr(self, "classes_") and not np.array_equal(self.classes_, classes):
-                raise ValueError(f"classes={classes!r} is not the same as on the first call to "
-                                 f"partial_fit, which was {self.classes_!r}")
-            if len(classes) < 2:
-                raise ValueError(f"classes must hold at least 2 classes, got 1 class: "
-                                 f"{classes!r}")
-            self.classes_ = classes
-        elif not hasattr(self, "classes_"):
-            raise ValueError("classes must be passed on the first call to partial_fit, "
-                             "e.g. classes=np.unique(y_all)")
-        return self._fit(X, y, incremental=True)
+            if getattr(self, "classes_", None) is not None:
+                if not np.array_equal(self.classes_, classes):
+                    raise ValueError(f"`classes={classes!r}` is not the same as on last call "
+                                     f"to partial_fit, was: {self.classes_!r}")
+            else:
+                self.classes_ = classes
+                self._label_binarizer = LabelBinarizer()
+                if type_of_target(y).startswith("multilabel"):
+                    self._label_binarizer.fit(y)
+                else:
+                    self._label_binarizer.fit(classes)
+        return self._fit(X, y, sample_weight, incremental=True)
 
     # ------------------------------------------------------------------ hooks of BaseMLP
-    def _validate_input(self, X, y, incremental, first_pass, dtype):
-        X, y = validate_data(self, X, y, multi_output=True, dtype=dtype, reset=first_pass)
+    def _validate_input(self, X, y, incremental, reset):
+        X, y = validate_data(self, X, y, accept_sparse=["csr", "csc"], multi_output=True,
+                             dtype=_FLOATS, reset=reset)
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
-        check_classification_targets(y)
-        y_type = type_of_target(y, input_name="y")
-        if y_type not in ("binary", "multiclass"):
-            raise ValueError(f"y must be 1-D class labels (binary or multiclass), got a {y_type} "
-                             f"target of shape {y.shape}; MLPClassifier does not support "
-                             "multilabel or multi-output classification")
-        if not incremental:
+        if not hasattr(self, "classes_") or (not self.warm_start and not incremental):
+            self._label_binarizer = LabelBinarizer().fit(y)
+            self.classes_ = self._label_binarizer.classes_
+        else:
             classes = unique_labels(y)
-            if len(classes) < 2:
-                raise ValueError(f"y must contain at least 2 classes, got 1 class: {classes!r}")
-            if first_pass:
-                self.classes_ = classes
-            elif set(classes.tolist()) != set(self.classes_.tolist()):
-                raise ValueError(f"warm_start needs y to have the same classes as the previous "
-                                 f"fit, {self.classes_!r}; got {classes!r}")
-        idx = np.searchsorted(self.classes_, y)
-        known = self.classes_[np.minimum(idx, len(self.classes_) - 1)] == y
-        if not np.all(known):
-            raise ValueError(f"y has classes not in classes_ {self.classes_!r}: "
-                             f"{np.unique(y[~known])!r}")
-        if len(self.classes_) == 2:
-            return X, idx.astype(dtype).reshape(-1, 1), idx
-        return X, idx, idx
+            if self.warm_start:
+                if set(classes) != set(self.classes_):
+                    raise ValueError("warm_start can only be used where `y` has the same "
+                                     "classes as in the previous call to fit. Previously got "
+                                     f"{self.classes_}, `y` has {classes}")
+            elif len(np.setdiff1d(classes, self.classes_, assume_unique=True)):
+                raise ValueError(f"`y` has classes not in `self.classes_`. `self.classes_` has "
+                                 f"{self.classes_}. 'y' has {classes}.")
+        return X, self._label_binarizer.transform(y).astype(bool)
 
-    def _head(self, n_outputs: int) -> tuple[str, str]:
-        if n_outputs == 1:
-            return "sigmoid", "binary_crossentropy"
-        return "softmax", "categorical_crossentropy"
+    def _targets(self, Y: np.ndarray, dtype) -> np.ndarray:
+        return Y.astype(dtype)
 
-    def _indices(self, outputs: np.ndarray) -> np.ndarray:
-        if outputs.shape[1] == 1:
-            return (outputs[:, 0] > 0.5).astype(np.int64)
-        return np.argmax(outputs, axis=1)
+    def _output_activation(self) -> str:
+        return "softmax" if self._label_binarizer.y_type_ == "multiclass" else "logistic"
 
-    def _validation_score(self, Xv: np.ndarray, tv: np.ndarray) -> float:
-        pred = self._indices(self.model_.predict(Xv))
-        true = tv[:, 0] if tv.ndim == 2 else tv
-        return float(np.mean(pred == true))
+    def _stratify_labels(self, Y: np.ndarray) -> np.ndarray | None:
+        # scikit-learn stratifies on the binarised labels, for single-output targets only
+        return Y.astype(bool) if self.n_outputs_ == 1 else None
+
+    def _validation_score(self, X, Y, sample_weight) -> float:
+        labels = self._label_binarizer.inverse_transform(Y)
+        out = self._forward(X, check_input=False)
+        if not np.isfinite(out).all():
+            return np.nan
+        return _finite_or_nan(accuracy_score, labels, self._labels(out), sample_weight)
 
     # ------------------------------------------------------------------ prediction
+    def _labels(self, out: np.ndarray) -> np.ndarray:
+        return self._label_binarizer.inverse_transform(out.ravel() if out.shape[1] == 1 else out)
+
     def predict(self, X: Any) -> np.ndarray:
-        """Most probable class of each sample.
+        """Predicted classes (or label indicators for a multilabel fit).
 
         Parameters
         ----------
-        X : array-like, shape (n_samples, n_features)
+        X : array-like or sparse matrix, shape (n_samples, n_features)
 
         Returns
         -------
-        ndarray, shape (n_samples,)
-            Labels from ``classes_``.
+        ndarray, shape (n_samples,) or (n_samples, n_labels)
         """
-        indices = self._indices(self._forward64(X))       # checks that the model is fitted first
-        return self.classes_[indices]
+        check_is_fitted(self)
+        return self._labels(self._forward(X))
 
     def predict_proba(self, X: Any) -> np.ndarray:
-        """Class probabilities, columns in the order of ``classes_``.
+        """Class probabilities, columns in the order of ``classes_`` (per label if multilabel).
 
         Parameters
         ----------
-        X : array-like, shape (n_samples, n_features)
+        X : array-like or sparse matrix, shape (n_samples, n_features)
 
         Returns
         -------
-        ndarray of float64, shape (n_samples, n_classes)
-            Rows sum to 1.
+        ndarray, shape (n_samples, n_classes), in ``X``'s float dtype
         """
-        out = self._forward64(X)
+        check_is_fitted(self)
+        out = self._forward(X)
         if out.shape[1] == 1:
-            return np.column_stack([1.0 - out[:, 0], out[:, 0]])
+            return np.column_stack([1 - out[:, 0], out[:, 0]])
         return out
 
     def predict_log_proba(self, X: Any) -> np.ndarray:
-        """Log of :meth:`predict_proba`, computed from the logits (finite for any input).
+        """``log(predict_proba(X))``, finite even where a probability rounds to 0.
 
         Parameters
         ----------
-        X : array-like, shape (n_samples, n_features)
+        X : array-like or sparse matrix, shape (n_samples, n_features)
 
         Returns
         -------
-        ndarray of float64, shape (n_samples, n_classes)
+        ndarray, shape (n_samples, n_classes)
 
         Notes
         -----
-        Binary: ``log σ(−z)`` and ``log σ(z)``; multiclass: ``z − logsumexp(z)`` row-wise.
+        Where ``predict_proba`` gives exactly 0, the value is computed from the output logits
+        ``z``: ``log σ(±z)`` for sigmoid outputs, ``z − logsumexp(z)`` for softmax.
         """
-        z = self._forward64(X, logits=True)
-        if z.shape[1] == 1:
-            return np.column_stack([log_sigmoid(-z[:, 0]), log_sigmoid(z[:, 0])])
-        return log_softmax(z)
+        proba = self.predict_proba(X)
+        with np.errstate(divide="ignore"):
+            out = np.log(proba)
+        zero = proba == 0
+        if zero.any():
+            z = self._forward(X, logits=True)
+            if self.out_activation_ == "softmax":
+                exact = log_softmax(z)
+            elif z.shape[1] == 1:
+                exact = np.column_stack([log_sigmoid(-z[:, 0]), log_sigmoid(z[:, 0])])
+            else:
+                exact = log_sigmoid(z)
+            out[zero] = exact[zero]
+        return out
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_label = True
+        return tags
 
 
 class MLPRegressor(RegressorMixin, BaseMLP):
-    __doc__ = """Multi-layer perceptron regressor (scikit-learn API) on the glassnet engine.
+    __doc__ = """Multi-layer perceptron regressor (scikit-learn's) on the glassnet engine.
 
-    A linear output layer with one unit per target, trained on the mean squared error. ``y`` may
-    be 1-D (``predict`` returns ``(n,)``) or 2-D ``(n, k)`` (``predict`` returns ``(n, k)``); a
-    ``(n, 1)`` column is turned into 1-D with a ``DataConversionWarning``, as scikit-learn does.
-    ``loss_curve_`` is on scikit-learn's scale, half the mean squared error (+ penalty).
-    """ + _PARAMETERS + """
+    An identity output unit per target trained on half the squared error (mean over targets),
+    or, with ``loss="poisson"``, an exponential output trained on the Poisson deviance.
+    ``y`` may be 1-D (``predict`` returns ``(n,)``) or 2-D ``(n, k)``.
+
+    Parameters
+    ----------
+    loss : {"squared_error", "poisson"}, default="squared_error"
+        The first positional parameter, as in scikit-learn: give the layer sizes by name.
+    """ + PARAMETERS.replace("\n    Parameters\n    ----------", "") + """
     Examples
     --------
     >>> import numpy as np
     >>> X = np.linspace(-3, 3, 200).reshape(-1, 1)
     >>> y = np.sin(X[:, 0])
-    >>> reg = MLPRegressor((32,), activation="tanh", batch_size=32, learning_rate_init=0.01,
-    ...                    max_iter=500, random_state=0).fit(X, y)
+    >>> reg = MLPRegressor(hidden_layer_sizes=(32,), activation="tanh", solver="lbfgs",
+    ...                    random_state=0).fit(X, y)
     >>> reg.score(X, y) > 0.95
     True
     """
 
-    _loss_scale = 0.5        # our mse is twice scikit-learn's squared_error loss
+    def __init__(self, loss: str = "squared_error", hidden_layer_sizes: Any = (100,),
+                 activation: str = "relu", *, solver: str = "adam", alpha: float = 1e-4,
+                 batch_size: int | str = "auto", learning_rate: str = "constant",
+                 learning_rate_init: float = 1e-3, power_t: float = 0.5, max_iter: int = 200,
+                 shuffle: bool = True, random_state: Any = None, tol: float = 1e-4,
+                 verbose: bool = False, warm_start: bool = False, momentum: float = 0.9,
+                 nesterovs_momentum: bool = True, early_stopping: bool = False,
+                 validation_fraction: float = 0.1, beta_1: float = 0.9, beta_2: float = 0.999,
+                 epsilon: float = 1e-8, n_iter_no_change: int | float = 10,
+                 max_fun: int = 15000, optimizer: str | None = None,
+                 dtype: Any = None) -> None:
+        self.loss = loss
+        _store(self, locals())
 
-    def fit(self, X: Any, y: Any) -> MLPRegressor:
-        """Train a new network (or go on with the current one when ``warm_start``).
+    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> MLPRegressor:
+        """Train a new network (or go on with ``coefs_`` when ``warm_start``).
 
         Parameters
         ----------
-        X : array-like, shape (n_samples, n_features)
+        X : array-like or sparse matrix, shape (n_samples, n_features)
         y : array-like, shape (n_samples,) or (n_samples, n_targets)
+        sample_weight : array-like, shape (n_samples,), optional
 
         Returns
         -------
         self
         """
-        return self._fit(X, y, incremental=False)
+        return self._fit(X, y, sample_weight, incremental=False)
 
-    def partial_fit(self, X: Any, y: Any) -> MLPRegressor:
+    @available_if(lambda est: est._check_solver())
+    def partial_fit(self, X: Any, y: Any, sample_weight: Any = None) -> MLPRegressor:
         """One more epoch over ``(X, y)``, keeping the network and the optimizer's state.
 
         Parameters
         ----------
-        X : array-like, shape (n_samples, n_features)
+        X : array-like or sparse matrix, shape (n_samples, n_features)
         y : array-like, shape (n_samples,) or (n_samples, n_targets)
+        sample_weight : array-like, shape (n_samples,), optional
 
         Returns
         -------
         self
         """
-        return self._fit(X, y, incremental=True)
+        return self._fit(X, y, sample_weight, incremental=True)
 
-    def _validate_input(self, X, y, incremental, first_pass, dtype):
-        X, y = validate_data(self, X, y, multi_output=True, y_numeric=True, dtype=dtype,
-                             reset=first_pass)
+    def _validate_input(self, X, y, incremental, reset):
+        X, y = validate_data(self, X, y, accept_sparse=["csr", "csc"], multi_output=True,
+                             y_numeric=True, dtype=_FLOATS, reset=reset)
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
-        t = (y.reshape(-1, 1) if y.ndim == 1 else y).astype(dtype)
-        return X, t, None
+        if self.loss == "poisson" and np.any(y < 0):
+            raise ValueError(f"loss='poisson' needs targets y >= 0, got a smallest value of "
+                             f"{float(np.min(y))}")
+        return X, y
 
-    def _head(self, n_outputs: int) -> tuple[str, str]:
-        return "linear", "mse"
+    def _targets(self, y: np.ndarray, dtype) -> np.ndarray:
+        y = cast_checked(y, dtype, "y")                 # checked before the cast
+        return y.reshape(-1, 1) if y.ndim == 1 else y
 
-    def _validation_score(self, Xv: np.ndarray, tv: np.ndarray) -> float:
-        return float(r2_score(tv, self.model_.predict(Xv)))
+    def _output_activation(self) -> str:
+        return "exp" if self.loss == "poisson" else "identity"
+
+    def _stratify_labels(self, Y: np.ndarray) -> None:
+        return None
+
+    def _validation_score(self, X, Y, sample_weight) -> float:
+        out = self._forward(X, check_input=False)
+        return _finite_or_nan(r2_score, Y, out, sample_weight)
 
     def predict(self, X: Any) -> np.ndarray:
-        """Predicted targets.
+        """Predicted targets, in ``X``'s float dtype.
 
         Parameters
         ----------
-        X : array-like, shape (n_samples, n_features)
+        X : array-like or sparse matrix, shape (n_samples, n_features)
 
         Returns
         -------
-        ndarray of float64, shape (n_samples,) or (n_samples, n_targets)
+        ndarray, shape (n_samples,) or (n_samples, n_targets)
             1-D when the network has one output, as scikit-learn.
         """
-        out = self._forward64(X)
-        return out[:, 0] if self.n_outputs_ == 1 else out
+        check_is_fitted(self)
+        out = self._forward(X)
+        return out.ravel() if out.shape[1] == 1 else out
