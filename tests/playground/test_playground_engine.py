@@ -147,14 +147,6 @@ def test_exported_script_reproduces_the_run_bit_for_bit(tmp_path, monkeypatch):
     session.close()
 
 
-def test_diagnostics_panel_without_diagnose(monkeypatch):
-    monkeypatch.delattr(gn, "diagnose", raising=False)
-    model = build_model(Settings(), "binary")
-    assert diagnostics_panel.diagnostics(model, np.zeros((4, 2)), np.zeros((4, 1))) == {
-        "available": False, "message": "diagnostics not available"}
-
-
-@pytest.mark.skipif(not diagnostics_panel.available(), reason="gn.diagnose is not merged yet")
 def test_diagnostics_panel_with_diagnose():
     session = Session(Settings(), start=False)
     d = diagnostics_panel.diagnostics(session.model, session.F_train, session.T_train)

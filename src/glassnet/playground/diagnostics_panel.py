@@ -2,8 +2,7 @@
 
 ``gn.diagnose(model, X, y)`` returns a report whose ``findings`` (code, severity, layer,
 message, evidence) say why a network does or does not learn. It is given the training
-features in the model's own dtype and the targets in the form the model trains on. When this
-glassnet has no ``diagnose`` the panel says so instead.
+features in the model's own dtype and the targets in the form the model trains on.
 """
 
 from __future__ import annotations
@@ -12,13 +11,6 @@ import numpy as np
 
 import glassnet as gn
 
-UNAVAILABLE = "diagnostics not available"
-
-
-def available() -> bool:
-    """True when this glassnet has ``gn.diagnose``."""
-    return callable(getattr(gn, "diagnose", None))
-
 
 def diagnostics(model, X: np.ndarray, y: np.ndarray) -> dict:
     """The diagnostics report of ``model`` on ``(X, y)`` as JSON-ready values.
@@ -26,16 +18,12 @@ def diagnostics(model, X: np.ndarray, y: np.ndarray) -> dict:
     Returns
     -------
     dict
-        ``{"available": False, "message": "diagnostics not available"}`` without
-        ``gn.diagnose``; else ``{"available": True, "report": report.to_dict()}``, or
+        ``{"available": True, "report": report.to_dict()}``, or
         ``{"available": True, "error": message}`` when the diagnosis failed.
     """
-    diagnose = getattr(gn, "diagnose", None)
-    if not callable(diagnose):
-        return {"available": False, "message": UNAVAILABLE}
     X = np.ascontiguousarray(X, dtype=model.dtype)
     try:
-        report = diagnose(model, X, y)
+        report = gn.diagnose(model, X, y)
         return {"available": True, "report": _jsonable(report.to_dict())}
     except Exception as exc:      # noqa: BLE001 - a failing diagnosis must not stop the run
         return {"available": True, "error": f"{type(exc).__name__}: {exc}"}

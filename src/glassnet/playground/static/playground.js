@@ -575,7 +575,6 @@ function drawDiagnostics(diag) {
   if (!diag) return;
   const box = $("diagnostics");
   box.textContent = "";
-  if (!diag.available) { box.textContent = diag.message; return; }
   if (diag.error) { box.textContent = `the diagnosis failed: ${diag.error}`; return; }
   const findings = (diag.report && diag.report.findings) || [];
   if (!findings.length) { box.textContent = "no findings: nothing looks wrong"; return; }
