@@ -44,6 +44,8 @@ from glassnet.playground.upload import UploadedData, parse_csv
 
 MAX_HISTORY = 1000
 DIAGNOSTICS_EVERY_S = 2.0
+#: A playing run nobody has asked about for this long pauses (a closed tab stops costing CPU).
+IDLE_PAUSE_S = 60.0
 
 
 @dataclass
@@ -94,6 +96,7 @@ class Session:
         self._structure_json = "{}"
         self._diag: dict | None = None
         self._diag_time = 0.0
+        self.last_seen = time.monotonic()                 # see touch_seen
         self._before: list[np.ndarray] | None = None      # weights before the last step
         self._batches = None                              # the current epoch's batches
         self._new_data()
@@ -254,6 +257,10 @@ class Session:
             self.math_point = index
             self._touch()
 
+    def touch_seen(self) -> None:
+        """Someone is watching (a request or a frame sent): keep a playing run going."""
+        self.last_seen = time.monotonic()
+
     def _touch(self) -> None:
         self._dirty = True
         self._wake.notify_all()
@@ -366,6 +373,9 @@ class Session:
                     self._wake.wait(timeout=1.0)
                 if self._closed:
                     return
+                if self.playing and time.monotonic() - self.last_seen > IDLE_PAUSE_S:
+                    self.playing = False                  # nobody watches: pause
+                    self._dirty = True
             wait = last + period - time.monotonic()
             if wait > 0:
                 time.sleep(wait)
