@@ -210,6 +210,10 @@ def test_layers_and_controls_change_the_network_and_the_url(page, browser):
         f"{STATE}.structure.settings")
     assert again.evaluate(f"{STATE}.frame.output.values") == shown     # same seed, same net
     assert again.get_by_test_id("optimizer").input_value() == "nesterov"
+    again.evaluate("location.hash = '#dataset=xor&hidden=2,2'")    # a link pasted in the tab
+    again.wait_for_function(f"() => {STATE}.structure.settings.dataset === 'xor' && "
+                            f"{STATE}.structure.hidden.join() === '2,2'")
+    assert again.get_by_test_id("dataset").input_value() == "xor"
 
 
 def test_the_math_and_diagnostics_panels_and_the_screenshot(page, tmp_path):

@@ -201,6 +201,12 @@ function wireControls() {
   $("upload").addEventListener("change", uploadFile);
   $("boundary").addEventListener("click", pickPoint);
   window.addEventListener("resize", drawEdgesLayout);
+  // a link pasted into this tab changes only the hash: apply its setup
+  window.addEventListener("hashchange", () => {
+    const settings = readHash();
+    if (Object.keys(settings).length) send(settings);
+    drawBoundary();
+  });
 }
 
 async function uploadFile() {
