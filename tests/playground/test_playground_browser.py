@@ -103,6 +103,16 @@ def test_every_neuron_canvas_is_drawn_and_changes(page):
     boundary = np.array(page.evaluate(CANVAS_PIXELS, "boundary"))
     assert boundary.max() - boundary.min() > 100
 
+    def top_two_share():
+        px = np.array(page.evaluate(CANVAS_PIXELS, "boundary")).reshape(-1, 3)
+        _, counts = np.unique(px, axis=0, return_counts=True)
+        return np.sort(counts)[-2:].sum() / len(px)
+
+    smooth = top_two_share()
+    page.get_by_test_id("discretize").check()
+    assert "discretize=1" in page.url
+    assert top_two_share() > max(0.85, smooth)          # two colours, and the points
+
 
 def test_an_uploaded_three_class_csv_trains(page, tmp_path):
     rng = np.random.default_rng(1)
