@@ -190,6 +190,10 @@ def test_refusals_are_shown_and_the_settings_kept(page, tmp_path):
     page.get_by_test_id("learning-rate").press("Enter")
     page.wait_for_function(f"() => {STATE}.settings.learning_rate === 0.3")
     assert error.inner_text() == ""
+    page.get_by_test_id("batch-size").fill("-5")          # no Enter: sent once typing stops
+    page.wait_for_function("() => document.querySelector('[data-testid=error]').textContent"
+                           ".includes('batch_size must be between 1 and 2000, got -5')")
+    assert page.evaluate(f"{STATE}.settings.batch_size") == 10
 
 
 def test_layers_and_controls_change_the_network_and_the_url(page, browser):

@@ -165,8 +165,15 @@ function syncControls() {
 }
 
 function wireControls() {
+  const timers = {};
   for (const key of TEXT_INPUTS) {
-    $(key).addEventListener("change", () => send({ [key]: $(key).value }));
+    const now = () => { clearTimeout(timers[key]); send({ [key]: $(key).value }); };
+    $(key).addEventListener("change", now);
+    // typing pauses for a moment: send it then too (the server checks every value)
+    $(key).addEventListener("input", () => {
+      clearTimeout(timers[key]);
+      timers[key] = setTimeout(now, 700);
+    });
     $(key).addEventListener("keydown", (e) => { if (e.key === "Enter") $(key).blur(); });
   }
   for (const key of SELECTS) $(key).addEventListener("change", () => send({ [key]: $(key).value }));
