@@ -103,6 +103,16 @@ def test_every_neuron_canvas_is_drawn_and_changes(page):
     boundary = np.array(page.evaluate(CANVAS_PIXELS, "boundary"))
     assert boundary.max() - boundary.min() > 100
 
+    def top_two_share():
+        px = np.array(page.evaluate(CANVAS_PIXELS, "boundary")).reshape(-1, 3)
+        _, counts = np.unique(px, axis=0, return_counts=True)
+        return np.sort(counts)[-2:].sum() / len(px)
+
+    smooth = top_two_share()
+    page.get_by_test_id("discretize").check()
+    assert "discretize=1" in page.url
+    assert top_two_share() > max(0.85, smooth)          # two colours, and the points
+
 
 def test_an_uploaded_three_class_csv_trains(page, tmp_path):
     rng = np.random.default_rng(1)
@@ -180,6 +190,10 @@ def test_refusals_are_shown_and_the_settings_kept(page, tmp_path):
     page.get_by_test_id("learning-rate").press("Enter")
     page.wait_for_function(f"() => {STATE}.settings.learning_rate === 0.3")
     assert error.inner_text() == ""
+    page.get_by_test_id("batch-size").fill("-5")          # no Enter: sent once typing stops
+    page.wait_for_function("() => document.querySelector('[data-testid=error]').textContent"
+                           ".includes('batch_size must be between 1 and 2000, got -5')")
+    assert page.evaluate(f"{STATE}.settings.batch_size") == 10
 
 
 def test_layers_and_controls_change_the_network_and_the_url(page, browser):
@@ -210,6 +224,10 @@ def test_layers_and_controls_change_the_network_and_the_url(page, browser):
         f"{STATE}.structure.settings")
     assert again.evaluate(f"{STATE}.frame.output.values") == shown     # same seed, same net
     assert again.get_by_test_id("optimizer").input_value() == "nesterov"
+    again.evaluate("location.hash = '#dataset=xor&hidden=2,2'")    # a link pasted in the tab
+    again.wait_for_function(f"() => {STATE}.structure.settings.dataset === 'xor' && "
+                            f"{STATE}.structure.hidden.join() === '2,2'")
+    assert again.get_by_test_id("dataset").input_value() == "xor"
 
 
 def test_the_math_and_diagnostics_panels_and_the_screenshot(page, tmp_path):

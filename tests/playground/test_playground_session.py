@@ -128,3 +128,16 @@ def test_the_math_point_is_checked():
         session.set_math_point("3")
     session.set_math_point(None)
     assert json.loads(session.advance(train=False))["math"] is None
+
+
+def test_a_playing_run_nobody_watches_pauses(monkeypatch):
+    import glassnet.playground.session as module
+
+    monkeypatch.setattr(module, "IDLE_PAUSE_S", 0.2)
+    session = Session(max_fps=50)
+    session.play()
+    assert _wait(lambda: not session.playing, timeout=5)
+    session.touch_seen()
+    session.play()
+    assert session.playing
+    session.close()

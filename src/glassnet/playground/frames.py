@@ -22,7 +22,7 @@ import numpy as np
 
 from glassnet.layers import Dense
 from glassnet.playground.datasets import DOMAIN
-from glassnet.playground.features import transform
+from glassnet.playground.features import FEATURES, transform
 
 GRID = 100
 NEURON_STRIDE = 4
@@ -117,3 +117,22 @@ def render(model, grid_features: np.ndarray, task: str, size: int = GRID) -> dic
         "weights": [np.round(d.params["W"].astype(np.float64), 4).tolist() for d in dense],
         "biases": [np.round(d.params["b"].astype(np.float64), 4).tolist() for d in dense],
     }
+
+
+def structure(settings, data, run: int, structure_id: int, history: list,
+              upload_name: str | None) -> dict:
+    """What the page needs once per run: settings, network shape, points, input maps, history.
+
+    ``data`` has ``X_train, y_train, X_test, y_test, task, n_classes``; the points are sent
+    as ``[x1, x2, y]`` rows.
+    """
+    def points(X, y):
+        return np.column_stack([np.round(X, 3), np.round(y, 4)]).tolist()
+
+    return {"run": run, "structure": structure_id, "settings": settings.to_dict(),
+            "task": data.task, "n_classes": data.n_classes, "features": list(settings.features),
+            "hidden": list(settings.hidden), "train": points(data.X_train, data.y_train),
+            "test": points(data.X_test, data.y_test),
+            "inputs": dict(zip(FEATURES, input_maps(tuple(FEATURES)), strict=True)),
+            "grid": GRID, "neuron_size": GRID // NEURON_STRIDE, "upload": upload_name,
+            "history": history}

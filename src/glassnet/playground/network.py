@@ -20,6 +20,7 @@ import numpy as np
 from glassnet import optimizers
 from glassnet.layers import Dense, Dropout
 from glassnet.models import Sequential
+from glassnet.models.training import batches
 from glassnet.playground.settings import Settings
 
 HEADS = {
@@ -91,3 +92,21 @@ def targets(y: np.ndarray, task: str, dtype=np.float32) -> np.ndarray:
 def dense_layers(model: Sequential) -> list[Dense]:
     """The model's Dense layers, input to output (the Dropout layers left out)."""
     return [layer for layer in model.layers if isinstance(layer, Dense)]
+
+
+def epoch_batches(model: Sequential, X: np.ndarray, y: np.ndarray, batch_size: int, seed: int,
+                  epoch: int):
+    """The mini-batches of ``epoch`` exactly as ``model.fit(..., seed=seed)`` makes them.
+
+    ``fit`` draws the order of epoch ``e`` from ``default_rng([seed, e])`` (no shuffle for a
+    full batch) and reseeds each Dropout layer ``i`` with ``default_rng([seed, e, i + 1])``;
+    this does the same, so the playground can train step by step, between frames, and still
+    match one ``fit`` call bit for bit.
+    """
+    batch = min(batch_size, len(X))
+    model.epoch = epoch
+    for i, layer in enumerate(model.layers):
+        if isinstance(layer, Dropout):
+            layer.rng = np.random.default_rng([seed, epoch, i + 1])
+    order = None if batch >= len(X) else np.random.default_rng([seed, epoch]).permutation(len(X))
+    return batches(X, y, batch, order)

@@ -132,7 +132,8 @@ class PlaygroundServer(ThreadingHTTPServer):
                 raise _Refused(HTTPStatus.NOT_FOUND,
                                "unknown or expired session; reload the page")
             self.sessions.move_to_end(sid)
-            return session
+        session.touch_seen()
+        return session
 
     # ------------------------------------------------------------------ running
     def start(self) -> threading.Thread:
@@ -293,6 +294,7 @@ class _Handler(BaseHTTPRequestHandler):
                     sent_structure = structure_id
                     self._event("structure", session.structure_json())
                 self._event("frame", frame)
+                session.touch_seen()
                 quiet_since = time.monotonic()
             got = session.wait_frame(last, timeout=1.0)
             if got is None:

@@ -25,15 +25,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from glassnet.errors import DivergenceError
-from glassnet.layers import Dropout
-from glassnet.models.training import batches
 from glassnet.playground import diagnostics_panel, export, frames, math_panel
 from glassnet.playground.datasets import make_dataset, split
 from glassnet.playground.features import transform
-from glassnet.playground.network import build_model, targets
+from glassnet.playground.network import build_model, epoch_batches, targets
 from glassnet.playground.settings import (
     DATA_KEYS,
-    FEATURES,
     MODEL_KEYS,
     Settings,
     SettingsError,
@@ -44,6 +41,8 @@ from glassnet.playground.upload import UploadedData, parse_csv
 
 MAX_HISTORY = 1000
 DIAGNOSTICS_EVERY_S = 2.0
+#: A playing run nobody has asked about for this long pauses (a closed tab stops costing CPU).
+IDLE_PAUSE_S = 60.0
 
 
 @dataclass
@@ -94,6 +93,7 @@ class Session:
         self._structure_json = "{}"
         self._diag: dict | None = None
         self._diag_time = 0.0
+        self.last_seen = time.monotonic()                 # see touch_seen
         self._before: list[np.ndarray] | None = None      # weights before the last step
         self._batches = None                              # the current epoch's batches
         self._new_data()
@@ -145,20 +145,8 @@ class Session:
         self._structure_json = json.dumps(self._structure())
 
     def _structure(self) -> dict:
-        d, s = self.data, self.settings
-
-        def points(X, y):
-            return np.column_stack([np.round(X, 3), np.round(y, 4)]).tolist()
-
-        return {"run": self.run_id, "structure": self.structure_id, "settings": s.to_dict(),
-                "task": d.task,
-                "n_classes": d.n_classes, "features": list(s.features), "hidden": list(s.hidden),
-                "train": points(d.X_train, d.y_train), "test": points(d.X_test, d.y_test),
-                "inputs": dict(zip(FEATURES, frames.input_maps(FEATURES), strict=True)),
-                "grid": frames.GRID,
-                "neuron_size": frames.GRID // frames.NEURON_STRIDE,
-                "upload": None if self.upload is None else self.upload.name,
-                "history": self.history}
+        return frames.structure(self.settings, self.data, self.run_id, self.structure_id,
+                                self.history, None if self.upload is None else self.upload.name)
 
     # ------------------------------------------------------------------ controls
     def apply(self, changes: dict) -> Settings:
@@ -254,22 +242,19 @@ class Session:
             self.math_point = index
             self._touch()
 
+    def touch_seen(self) -> None:
+        """Someone is watching (a request or a frame sent): keep a playing run going."""
+        self.last_seen = time.monotonic()
+
     def _touch(self) -> None:
         self._dirty = True
         self._wake.notify_all()
 
     # ------------------------------------------------------------------ training
     def _epoch_batches(self):
-        """The batches of epoch ``self.epoch``, as ``fit`` makes them (see the module doc)."""
-        s, model = self.settings, self.model
-        batch = min(s.batch_size, len(self.F_train))
-        model.epoch = self.epoch
-        for i, layer in enumerate(model.layers):
-            if isinstance(layer, Dropout):
-                layer.rng = np.random.default_rng([s.seed, self.epoch, i + 1])
-        order = (None if batch >= len(self.F_train)
-                 else np.random.default_rng([s.seed, self.epoch]).permutation(len(self.F_train)))
-        return batches(self.F_train, self.T_train, batch, order)
+        """The batches of epoch ``self.epoch``, as ``fit`` makes them."""
+        return epoch_batches(self.model, self.F_train, self.T_train, self.settings.batch_size,
+                             self.settings.seed, self.epoch)
 
     def _train(self, epochs: int, budget_s: float | None) -> None:
         """Train until ``epochs`` more epochs are complete or ``budget_s`` seconds are spent."""
@@ -366,6 +351,9 @@ class Session:
                     self._wake.wait(timeout=1.0)
                 if self._closed:
                     return
+                if self.playing and time.monotonic() - self.last_seen > IDLE_PAUSE_S:
+                    self.playing = False                  # nobody watches: pause
+                    self._dirty = True
             wait = last + period - time.monotonic()
             if wait > 0:
                 time.sleep(wait)

@@ -165,8 +165,15 @@ function syncControls() {
 }
 
 function wireControls() {
+  const timers = {};
   for (const key of TEXT_INPUTS) {
-    $(key).addEventListener("change", () => send({ [key]: $(key).value }));
+    const now = () => { clearTimeout(timers[key]); send({ [key]: $(key).value }); };
+    $(key).addEventListener("change", now);
+    // typing pauses for a moment: send it then too (the server checks every value)
+    $(key).addEventListener("input", () => {
+      clearTimeout(timers[key]);
+      timers[key] = setTimeout(now, 700);
+    });
     $(key).addEventListener("keydown", (e) => { if (e.key === "Enter") $(key).blur(); });
   }
   for (const key of SELECTS) $(key).addEventListener("change", () => send({ [key]: $(key).value }));
@@ -201,6 +208,12 @@ function wireControls() {
   $("upload").addEventListener("change", uploadFile);
   $("boundary").addEventListener("click", pickPoint);
   window.addEventListener("resize", drawEdgesLayout);
+  // a link pasted into this tab changes only the hash: apply its setup
+  window.addEventListener("hashchange", () => {
+    const settings = readHash();
+    if (Object.keys(settings).length) send(settings);
+    drawBoundary();
+  });
 }
 
 async function uploadFile() {
