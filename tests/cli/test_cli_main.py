@@ -19,12 +19,12 @@ SRC = Path(__file__).resolve().parents[2] / "src"
 def test_help_lists_commands_with_an_example_each(capsys):
     assert main(["--help"]) == 0
     text = capsys.readouterr().out
-    for command in ("demo", "train", "conv"):
+    for command in ("demo", "train", "conv", "predict"):
         assert f"\n    {command} " in text                   # in the list of commands
         assert f"  glassnet {command} " in text              # and an example of it
 
 
-@pytest.mark.parametrize("command", ["demo", "train", "conv"])
+@pytest.mark.parametrize("command", ["demo", "train", "conv", "predict"])
 def test_command_help(command, capsys):
     assert main([command, "--help"]) == 0
     text = capsys.readouterr().out

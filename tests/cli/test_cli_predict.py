@@ -128,6 +128,9 @@ def test_wine_three_classes_round_trip(wine_csv, tmp_path, capsys):
     ("not json", "not JSON text"),
     ('{"format": "glassnet-preprocessing", "version": 99}', "version 99"),
     ("PICKLE", "not JSON text"),
+    ("[" * 100_000 + "]" * 100_000, "not JSON text"),               # nested too deep to parse
+    ('{"format": "glassnet-preprocessing", "version": 1, "features": [1]}',
+     "'features' must be a list of non-empty strings"),
 ])
 def test_predict_refuses_a_bad_sidecar(content, message, cancer_run, cancer_csv, tmp_path,
                                        capsys):

@@ -43,19 +43,33 @@ def test_label_encoder_errors_name_what_is_wrong():
 
 
 @pytest.mark.parametrize("as_validation", [False, True])
-def test_fit_with_text_labels_says_how_to_encode_them(as_validation):
+@pytest.mark.parametrize("head, loss, first", [
+    (1, "binary_crossentropy", r"must hold numbers .*got dtype <U9"),
+    (2, "categorical_crossentropy", r"must hold integer class labels, got dtype <U9"),
+])
+def test_fit_with_text_labels_says_how_to_encode_them(as_validation, head, loss, first):
     X = np.random.default_rng(0).normal(size=(6, 2))
     y = np.array(["benign", "malignant", "benign", "benign", "malignant", "benign"])
-    model = gn.Sequential([gn.layers.Dense(1, activation="sigmoid")], seed=0)
-    model.compile(loss="binary_crossentropy", optimizer="sgd")
+    model = gn.Sequential([gn.layers.Dense(head, activation="sigmoid" if head == 1
+                                           else "softmax")], seed=0)
+    model.compile(loss=loss, optimizer="sgd")
     kwargs = ({"validation_data": (X, y)} if as_validation else {})
     y_fit = gn.datasets.LabelEncoder().fit_transform(y) if as_validation else list(y)
     name = "y_val" if as_validation else "y"
-    with pytest.raises(TypeError, match=rf"{name} holds text class labels such as \['benign', "
-                                        r"'malignant'\].*gn\.datasets\.LabelEncoder\(\); "
+    with pytest.raises(TypeError, match=rf"^{name} {first}.*; {name} holds text class labels "
+                                        r"such as \['benign', 'malignant'\]: encode them as "
+                                        r"integers first: enc = gn\.datasets\.LabelEncoder\(\); "
                                         r"y_int = enc\.fit_transform\(y\)"):
         model.fit(X, y_fit, epochs=1, verbose=0, **kwargs)
     assert not model.built                         # refused before anything changed
+
+
+def test_other_type_errors_are_left_alone():
+    model = gn.Sequential([gn.layers.Dense(1, activation="sigmoid")], seed=0)
+    model.compile(loss="binary_crossentropy", optimizer="sgd")
+    with pytest.raises(TypeError) as info:
+        model.fit(np.zeros((4, 2)), np.zeros(4) + 1j, verbose=0)
+    assert "LabelEncoder" not in str(info.value)
 
 
 def test_the_encoded_labels_train_and_decode():

@@ -132,7 +132,7 @@ def load(path: str | Path) -> Preprocessing:
         raise _bad(path, f"larger than {MAX_BYTES // 2**20} MiB")
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise _bad(path, f"not JSON text ({exc})") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise _bad(path, f"expected a JSON object with \"format\": {FORMAT!r}")

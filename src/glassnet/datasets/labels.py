@@ -6,12 +6,14 @@ A network's output unit ``k`` stands for class ``k``; labels such as ``"malignan
 .. math:: \\text{transform}(y_i) = k \\iff y_i = \\text{classes\\_}[k],
 
 and its predictions mapped back with ``classes_[k]`` (:meth:`LabelEncoder.inverse_transform`).
-:func:`check_not_text_labels` is the check ``fit`` runs on its targets, whose message shows
-exactly these lines.
+:func:`explain_text_labels` wraps ``fit``'s check of its targets: text labels get a message that
+shows exactly these lines.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -19,7 +21,7 @@ import numpy as np
 from glassnet._validation import describe
 from glassnet.errors import NotFittedError
 
-__all__ = ["LabelEncoder", "check_not_text_labels"]
+__all__ = ["LabelEncoder", "explain_text_labels", "text_labels"]
 
 #: What to do with text labels, shown by :func:`check_not_text_labels`.
 HOW_TO_ENCODE = ("encode them as integers first: enc = gn.datasets.LabelEncoder(); "
@@ -117,20 +119,35 @@ class LabelEncoder:
         return "LabelEncoder()"
 
 
-def check_not_text_labels(y: Any, name: str = "y") -> None:
-    """Refuse text class labels with a message saying how to encode them.
-
-    Raises
-    ------
-    TypeError
-        When ``y`` holds strings (or bytes): networks learn from class indices ``0..K-1``.
-    """
+def text_labels(y: Any) -> list[str] | None:
+    """Up to three of the text labels in ``y`` when it holds strings (or bytes), else None."""
     if y is None or isinstance(y, (str, bytes)) or not hasattr(y, "__len__"):
-        return
-    arr = np.asarray(y) if not isinstance(y, np.ndarray) else y
-    if arr.dtype.kind in "USO" and arr.size:
-        first = arr.reshape(-1)[0]
-        if arr.dtype.kind != "O" or isinstance(first, (str, bytes)):
-            shown = np.unique(arr.reshape(-1)[:1000].astype(str))[:3].tolist()
-            raise TypeError(f"{name} holds text class labels such as {shown}; a network needs "
-                            f"class indices 0..K-1: {HOW_TO_ENCODE}")
+        return None
+    try:
+        arr = y if isinstance(y, np.ndarray) else np.asarray(y)
+    except (ValueError, TypeError):                    # ragged: the model's check says so
+        return None
+    if arr.dtype.kind not in "USO" or arr.size == 0:
+        return None
+    flat = arr.reshape(-1)
+    if arr.dtype.kind == "O" and not isinstance(flat[0], (str, bytes)):
+        return None
+    return np.unique(flat[:1000].astype(str))[:3].tolist()
+
+
+@contextmanager
+def explain_text_labels(y: Any, name: str = "y") -> Iterator[None]:
+    """Add to a ``TypeError`` raised inside how to encode ``y``'s text labels, if it has some.
+
+    ``fit`` checks its targets inside this: the loss's own message stays first (``y must hold
+    integer class labels, got dtype <U9``), followed by the lines that fix it with
+    :class:`LabelEncoder`.
+    """
+    try:
+        yield
+    except TypeError as exc:
+        shown = text_labels(y)
+        if shown is None:
+            raise
+        raise TypeError(f"{exc}; {name} holds text class labels such as {shown}: "
+                        f"{HOW_TO_ENCODE}") from None

@@ -20,7 +20,7 @@ import numpy as np
 
 from glassnet._validation import check_int, check_number
 from glassnet.callbacks import Callback, History, LearningRateScheduler
-from glassnet.datasets.labels import check_not_text_labels
+from glassnet.datasets.labels import explain_text_labels
 from glassnet.layers.dropout import Dropout
 from glassnet.models import batch_metrics
 from glassnet.models.guards import InterruptGuard
@@ -207,8 +207,8 @@ class RunningMeans:
 def _check(model, X, y, epochs, batch_size, validation_data, validation_split, shuffle, seed,
            initial_epoch, verbose, callbacks) -> _Plan:
     """Every check of ``fit``'s arguments, before anything changes."""
-    check_not_text_labels(y, "y")                       # says how to use gn.datasets.LabelEncoder
-    X, y = model._check_Xy(X, y)
+    with explain_text_labels(y):                        # says how to use gn.datasets.LabelEncoder
+        X, y = model._check_Xy(X, y)
     epochs = check_int(epochs, "epochs", low=1)
     initial_epoch = check_int(initial_epoch, "initial_epoch", low=0)
     if initial_epoch >= epochs:
@@ -262,8 +262,8 @@ def _validation(model, X, y, validation_data, validation_split):
         return X, y, None
     if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
         raise TypeError("validation_data must be a tuple (X_val, y_val)")
-    check_not_text_labels(validation_data[1], "y_val")
-    Xv, yv = model._check_Xy(validation_data[0], validation_data[1], "X_val", "y_val")
+    with explain_text_labels(validation_data[1], "y_val"):
+        Xv, yv = model._check_Xy(validation_data[0], validation_data[1], "X_val", "y_val")
     if Xv.shape[1:] != X.shape[1:]:
         what = f"{X.shape[1]} features" if X.ndim == 2 else f"per-sample shape {X.shape[1:]}"
         raise ValueError(f"X_val must have {what} like X, got shape {Xv.shape}")
