@@ -256,6 +256,12 @@ def test_a_stored_estimator_predicts_and_keeps_training_like_the_original(dump, 
     for a, b in zip(clf.coefs_ + clf.intercepts_, back.coefs_ + back.intercepts_, strict=True):
         np.testing.assert_array_equal(a, b)
     assert back.loss_curve_ == clf.loss_curve_
+    theta = np.concatenate([c.ravel() for c in clf.coefs_ + clf.intercepts_])
+    Y = np.eye(3)[y]
+    value, grad = pickle.loads(pickle.dumps(clf))._loss_grad_lbfgs(theta, X, Y)
+    expected_value, expected_grad = clf._loss_grad_lbfgs(theta, X, Y)
+    assert value == expected_value
+    np.testing.assert_array_equal(grad, expected_grad)
 
 
 @quiet
