@@ -17,6 +17,7 @@ import joblib  # noqa: E402
 from sklearn import neural_network as sk  # noqa: E402
 from sklearn.datasets import load_iris  # noqa: E402
 from sklearn.exceptions import ConvergenceWarning, DataConversionWarning  # noqa: E402
+from sklearn.utils import get_tags  # noqa: E402
 
 import glassnet as gn  # noqa: E402
 from glassnet.sklearn import MLPClassifier, MLPRegressor  # noqa: E402
@@ -51,6 +52,7 @@ def test_signature_is_scikit_learns_plus_optimizer_and_dtype(ours, theirs):
     for name, param in ref.items():
         assert mine[name].default == param.default and mine[name].kind == param.kind, name
     assert ours().get_params() == {**theirs().get_params(), "optimizer": None, "dtype": None}
+    assert get_tags(ours()) == get_tags(theirs())           # sparse input, multilabel, ...
 
 
 def test_regressor_takes_loss_first_and_hints_at_layer_sizes_given_there():
