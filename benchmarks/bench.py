@@ -90,7 +90,7 @@ class GlassnetSklearnRunner(GlassnetRunner):
     def __init__(self, X, y, hidden, batch_size, lr):
         from glassnet.sklearn import MLPClassifier
 
-        self.clf = MLPClassifier(hidden_layer_sizes=hidden, activation="relu", optimizer="adam",
+        self.clf = MLPClassifier(hidden_layer_sizes=hidden, activation="relu", solver="adam",
                                  learning_rate_init=lr, batch_size=batch_size, alpha=0.0,
                                  random_state=0)
         self.X, self.y, self.classes = X, y, np.unique(y)

@@ -75,3 +75,24 @@ def test_cross_val_score(name):
                              cv=KFold(3, shuffle=True, random_state=1))
     assert scores.shape == (3,) and np.isfinite(scores).all()
     assert scores.mean() >= low
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize("Est, data", [(MLPClassifier, classification(3)),
+                                       (MLPRegressor, regression())])
+def test_parallel_grid_search_over_solvers_and_schedules(Est, data):
+    X, y = data
+    pipe = make_pipeline(StandardScaler(), Est(hidden_layer_sizes=(8,), max_iter=60,
+                                               learning_rate_init=0.05, random_state=0))
+    step = Est.__name__.lower()
+    grid = [{f"{step}__solver": ["adam", "lbfgs"]},
+            {f"{step}__solver": ["sgd"], f"{step}__learning_rate": ["constant", "invscaling"]}]
+    search = GridSearchCV(pipe, grid, cv=KFold(3, shuffle=True, random_state=0), n_jobs=2)
+    search.fit(X, y)
+    assert len(search.cv_results_["params"]) == 4
+    assert np.isfinite(search.cv_results_["mean_test_score"]).all()
+    assert search.best_score_ >= 0.8
+    serial = GridSearchCV(pipe, grid, cv=KFold(3, shuffle=True, random_state=0), n_jobs=1)
+    serial.fit(X, y)                   # the worker processes got (and returned) the same fits
+    np.testing.assert_allclose(search.cv_results_["mean_test_score"],
+                               serial.cv_results_["mean_test_score"], rtol=1e-12)

@@ -171,6 +171,9 @@ class BaseMLP(BaseEstimator):
         ``y`` holds the network's targets (binarised labels for the classifier); the remaining
         arguments of scikit-learn's signature (work buffers) are accepted and not used.
         """
+        if getattr(self, "_theta", None) is None:          # unpickled: pack coefs_ again
+            dtype = np.asarray(self.coefs_[0]).dtype
+            self._set_theta(pack(self.coefs_, self.intercepts_, dtype), self._layer_units())
         dtype = self._theta.dtype
         Y = np.asarray(y, dtype=dtype).reshape(np.shape(y)[0], -1)
         sw = None if sample_weight is None else np.asarray(sample_weight, dtype=dtype)

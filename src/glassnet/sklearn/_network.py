@@ -16,9 +16,15 @@ given) and ``S = Σ s``::
 
     J(θ) = Σ_k (1/S) Σ_n s_n ℓ(y_nk, a_nk)  [mean over outputs for squared error]
            + α/(2S) Σ_i ‖W_i‖²
-    δ_L = s ⊙ (A_L − Y)                       (every loss here is paired with its canonical link)
+    δ_L = s ⊙ (A_L − Y)  [/ n_outputs for squared error] (each loss has its canonical link)
     δ_{i-1} = (δ_i @ W_iᵀ) ⊙ g'(A_i)
     ∂J/∂W_i = (A_iᵀ @ δ_i + α W_i) / S,       ∂J/∂b_i = Σ_n δ_i / S
+
+scikit-learn (1.9) reports the squared error as a mean over outputs but back-propagates
+``A_L − Y`` unscaled, the gradient of the sum: with several targets its L-BFGS gets a gradient
+``n_outputs`` times too large for its objective. Here the gradient is the objective's (checked by
+central differences), so multi-target regressors train like scikit-learn's with
+``learning_rate_init / n_outputs`` for "sgd", and agree exactly for one target.
 """
 
 from __future__ import annotations
@@ -199,6 +205,8 @@ def backprop(X, Y: np.ndarray, sw: np.ndarray | None, coefs, intercepts, coef_gr
     delta = np.subtract(A, Y, out=A)                 # (n, n_outputs); A is not needed any more
     if sw is not None:
         delta *= sw.reshape(-1, 1)
+    if loss == "squared_error" and delta.shape[1] > 1:
+        delta /= delta.dtype.type(delta.shape[1])    # the objective is a mean over outputs
     for i in range(len(coefs) - 1, -1, -1):
         dx = _affine_backward(acts[i], coefs[i], delta, coef_grads[i], intercept_grads[i],
                               need_dx=i > 0)
