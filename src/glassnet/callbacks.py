@@ -333,6 +333,7 @@ class Diagnostics(Callback):
         self.findings: list = []
         self._monitor = None
         self._first = 0
+        self._pending = False
 
     def on_train_begin(self, logs=None):
         from glassnet.diagnostics.monitor import Monitor

@@ -70,6 +70,8 @@ SATURATED_UNITS_SHARE = 0.5
 GRADIENT_MIN_DEPTH = 3
 #: ``||dL/dA||`` at the first weighted layer divided by that at the last: below this the
 #: gradient vanishes on its way down (Glorot & Bengio's sigmoid nets lose orders of magnitude).
+#: Measured: well-initialised ReLU/tanh nets of 3 to 10 layers give 0.5 to 5; ten sigmoid
+#: layers with std-1 weights 0.003; eight leaky-ReLU layers with std-1 weights 200.
 VANISHING_RATIO = 1e-2
 #: ... and above this it explodes.
 EXPLODING_RATIO = 1e2
