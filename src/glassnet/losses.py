@@ -210,7 +210,7 @@ class CategoricalCrossentropy(Loss):
     def batch_ready(self, y, n_outputs, dtype):
         if y.dtype == np.int64 and y.ndim == 1:
             # One pass: a negative label read as uint64 is huge, so this also refuses those.
-            return bool(y.view(np.uint64).max() < n_outputs)
+            return bool(np.maximum.reduce(y.view(np.uint64)) < n_outputs)
         return super().batch_ready(y, n_outputs, dtype)
 
     def value(self, a, y):
