@@ -226,9 +226,9 @@ def kernel(name: str, *arrays: np.ndarray) -> Callable[..., None] | None:
     asked of the loader thread once arrays of :data:`MIN_SIZE` elements or more have had
     :data:`START_WORK` numbers updated without it.
     """
-    if not _enabled:
-        return None
     first = arrays[0]
+    if not _enabled or (not _ready and first.size < MIN_SIZE):
+        return None                             # the common case of a small model: at once
     dtype = first.dtype
     if dtype not in DTYPES:
         return None
