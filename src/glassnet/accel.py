@@ -33,6 +33,7 @@ chosen moment (a benchmark, a long run), call :func:`load`.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import sys
@@ -63,6 +64,7 @@ _wanted: list[tuple[str, np.dtype]] = []                   # asked for, not yet 
 _work: dict[tuple[str, str], int] = {}          # numbers updated on the NumPy path so far
 _lock = threading.Condition()
 _thread: threading.Thread | None = None
+_exit_hook: list[bool] = []
 
 
 def _load_module() -> ModuleType | None:
@@ -149,6 +151,11 @@ def _request(name: str, dtype: np.dtype) -> None:
             _thread = threading.Thread(target=_background, name="glassnet-accel-loader",
                                        daemon=True)
             _thread.start()
+            if not _exit_hook:
+                # A process that ends while the loader is inside numba or LLVM waits for it:
+                # tearing the interpreter down under it could crash the exit.
+                atexit.register(wait, 60.0)
+                _exit_hook.append(True)
 
 
 def load(names: Sequence[str] | None = None, dtypes: Sequence[Any] | None = None) -> bool:
