@@ -63,7 +63,10 @@ class GlassnetRunner:
     def start_kernels(self) -> float:
         """numba's one-time start-up (import, kernel loaded from its cache) for this optimizer,
         done before the timed epochs so that none of them pays it; returns its seconds."""
-        return _start_kernels(self.model.optimizer, self.model.dtype, self.accel_context())
+        if not self.model.built:
+            self.model.build(self.X.shape[1:])
+        return _start_kernels(self.model.optimizer, self.model.dtype, self.accel_context(),
+                              self.model.n_params)
 
     def epoch(self):
         with self.accel_context():
@@ -105,6 +108,31 @@ class GlassnetSklearnRunner(GlassnetRunner):
         return float((self.clf.predict(X) == y).mean())
 
 
+class TorchThreads:
+    """A PyTorch runner run with ``threads`` intra-op threads (set before each epoch: the
+    setting is global to the process)."""
+
+    def __init__(self, runner: TorchRunner, threads: int) -> None:
+        self.runner, self.threads = runner, threads
+
+    def epoch(self):
+        self.runner.torch.set_num_threads(self.threads)
+        self.runner.epoch()
+
+    def accuracy(self, X, y):
+        return self.runner.accuracy(X, y)
+
+
+def torch_runners(make) -> dict[str, TorchThreads]:
+    """PyTorch at all cores (``"pytorch"``) and at 1 thread: on tiny steps PyTorch's threads
+    cost more than they give, and erratically, so glassnet is compared with the faster one."""
+    cores = os.cpu_count() or 1
+    runners = {"pytorch": TorchThreads(make(), cores)}
+    if cores > 1:
+        runners["pytorch 1 thread"] = TorchThreads(make(), 1)
+    return runners
+
+
 # ----------------------------------------------------------------------------- helpers
 def gemm_peak(n: int = 2048, repeats: int = 5) -> float:
     """Measured float32 GEMM GFLOP/s of NumPy's BLAS on this machine (best of ``repeats``)."""
@@ -115,13 +143,26 @@ def gemm_peak(n: int = 2048, repeats: int = 5) -> float:
     return 2 * n ** 3 / best / 1e9
 
 
-def _start_kernels(optimizer, dtype, context) -> float:
-    """Seconds of one step of a fresh copy of ``optimizer`` on a 1-element array of ``dtype``:
-    the first such step imports numba and loads the kernel for that dtype."""
-    z = np.zeros(1, dtype=dtype)
-    fresh = type(optimizer)(**optimizer.get_config())
-    with context:
+def _kernel_name(optimizer) -> str:
+    """The ``glassnet.accel`` kernel that ``optimizer`` runs."""
+    name = type(optimizer).__name__.lower()
+    return "sgd_momentum" if name == "sgd" and optimizer.momentum else name
+
+
+def _start_kernels(optimizer, dtype, context, n_params: int | None = None) -> float:
+    """Seconds to load the compiled kernel of ``optimizer`` for ``dtype`` (numba's import and
+    the kernel from its cache), so that no timed epoch pays it or waits for the background
+    loader. Nothing when the accelerator is off, or for a model of ``n_params`` below
+    ``glassnet.accel.MIN_SIZE``, which never loads the kernels by itself."""
+    if context is not None and not isinstance(context, contextlib.nullcontext):
+        return 0.0                                  # numpy-only runner
+    if not hasattr(gn.accel, "load"):               # an older glassnet (ab_compare's tree A)
+        z = np.zeros(1, dtype=dtype)
+        fresh = type(optimizer)(**optimizer.get_config())
         return _timed(lambda: fresh.step([z], [z.copy()]))
+    if not gn.accel._enabled or (n_params is not None and n_params < gn.accel.MIN_SIZE):
+        return 0.0
+    return _timed(lambda: gn.accel.load([_kernel_name(optimizer)], [dtype]))
 
 
 def _timed(fn) -> float:
@@ -180,9 +221,9 @@ def workload_toy(tiny: bool):
             [L.Dense(40, "tanh", kernel_initializer="small_normal"),
              L.Dense(1, "sigmoid", kernel_initializer="small_normal")],
             X, y, "binary_crossentropy", gn.optimizers.SGD(lr=1.2), None, np.float64, its),
-        "pytorch": TorchRunner(
+        **torch_runners(lambda: TorchRunner(
             lambda t: t.nn.Sequential(t.nn.Linear(2, 40), t.nn.Tanh(), t.nn.Linear(40, 1)),
-            X, y, "bce", "sgd", 1.2, None, np.float64, iterations=its),
+            X, y, "bce", "sgd", 1.2, None, np.float64, iterations=its)),
         "sklearn": SklearnRunner(X, y, (40,), "tanh", "sgd", 1.2, 400, iterations=its),
         "numpy loop": PlainNumpyToy(X, y, iterations=its),
     }
@@ -202,10 +243,10 @@ def workload_mlp_adam(tiny: bool, with_sklearn_wrapper: bool = False):
     runners = {
         "glassnet": glassnet(True),
         NUMPY_ONLY: glassnet(False),
-        "pytorch": TorchRunner(
+        **torch_runners(lambda: TorchRunner(
             lambda t: t.nn.Sequential(t.nn.Linear(784, 256), t.nn.ReLU(), t.nn.Linear(256, 128),
                                       t.nn.ReLU(), t.nn.Linear(128, 10)),
-            Xtr, ytr, "ce", "adam", 1e-3, 128, np.float32),
+            Xtr, ytr, "ce", "adam", 1e-3, 128, np.float32)),
         "sklearn": SklearnRunner(Xtr, ytr, (256, 128), "relu", "adam", 1e-3, 128),
     }
     if with_sklearn_wrapper:
@@ -227,9 +268,9 @@ def workload_mlp_sgd(tiny: bool):
     runners = {
         "glassnet": glassnet(True),
         NUMPY_ONLY: glassnet(False),
-        "pytorch": TorchRunner(
+        **torch_runners(lambda: TorchRunner(
             lambda t: t.nn.Sequential(t.nn.Linear(784, 30), t.nn.Sigmoid(), t.nn.Linear(30, 10)),
-            Xtr, ytr, "ce", "sgd", 0.5, 10, np.float32),
+            Xtr, ytr, "ce", "sgd", 0.5, 10, np.float32)),
         "sklearn": SklearnRunner(Xtr, ytr, (30,), "logistic", "sgd", 0.5, 10),
     }
     return runners, (Xte, yte), mlp_flops([784, 30, 10], len(Xtr)), "s/epoch"
@@ -246,12 +287,12 @@ def workload_cnn(tiny: bool):
              L.Conv2D(16, 3, padding="same", activation="relu"), L.MaxPool2D(2),
              L.Flatten(), L.Dense(10, "softmax")],
             Xtr, ytr, "categorical_crossentropy", gn.optimizers.Adam(1e-3), 64),
-        "pytorch": TorchRunner(
+        **torch_runners(lambda: TorchRunner(
             lambda t: t.nn.Sequential(
                 t.nn.Conv2d(1, 8, 3, padding=1), t.nn.ReLU(), t.nn.MaxPool2d(2),
                 t.nn.Conv2d(8, 16, 3, padding=1), t.nn.ReLU(), t.nn.MaxPool2d(2),
                 t.nn.Flatten(), t.nn.Linear(16 * 7 * 7, 10)),
-            Xtr, ytr, "ce", "adam", 1e-3, 64, np.float32),
+            Xtr, ytr, "ce", "adam", 1e-3, 64, np.float32)),
     }
     return runners, (Xte, yte), None, "s/epoch on 10k"
 
@@ -267,13 +308,13 @@ def workload_cnn_acc(tiny: bool):
              L.Conv2D(32, 5, padding="same", activation="relu"), L.MaxPool2D(2),
              L.Flatten(), L.Dense(128, "relu"), L.Dense(10, "softmax")],
             Xtr, ytr, "categorical_crossentropy", gn.optimizers.Adam(1e-3), 64),
-        "pytorch": TorchRunner(
+        **torch_runners(lambda: TorchRunner(
             lambda t: t.nn.Sequential(
                 t.nn.Conv2d(1, 16, 5, padding=2), t.nn.ReLU(), t.nn.MaxPool2d(2),
                 t.nn.Conv2d(16, 32, 5, padding=2), t.nn.ReLU(), t.nn.MaxPool2d(2),
                 t.nn.Flatten(), t.nn.Linear(32 * 7 * 7, 128), t.nn.ReLU(),
                 t.nn.Linear(128, 10)),
-            Xtr, ytr, "ce", "adam", 1e-3, 64, np.float32),
+            Xtr, ytr, "ce", "adam", 1e-3, 64, np.float32)),
     }
     return runners, (Xte, yte), None, "s/epoch on 50k"
 
@@ -289,6 +330,29 @@ WORKLOADS = {
 
 
 RSS_PROBED = ("mlp_adam", "mlp_sgd", "cnn")     # workloads whose peak RSS is measured
+
+
+def run_first_fit(rounds: int, tiny: bool) -> dict:
+    """BENCHMARKS.md's ``first_fit``: a fresh process's first ``fit`` of a 4-8-1 net, with
+    numba usable and with ``GLASSNET_ACCEL=0`` (medians of ``rounds`` interleaved pairs, see
+    ``bench_startup.py``); plus the 784-256-128-10 runs of that script unless ``tiny``."""
+    import bench_startup
+
+    models = ["tiny"] if tiny else ["tiny", "mlp", "mlp_long"]
+    src = os.path.dirname(os.path.dirname(gn.__file__))
+    res = bench_startup.main(["--rounds", str(rounds), "--src", src, "--models", *models])
+    tiny_res = res["tiny"]
+    runners = {
+        "glassnet": {"median_s": tiny_res["numba_s"], "accuracy": float("nan"),
+                     "ratio_glassnet_over_this": 1.0, "startup_tax_s": tiny_res["tax_s"],
+                     "numba_imported": tiny_res["numba_imported"]},
+        NUMPY_ONLY: {"median_s": tiny_res["numpy_s"], "accuracy": float("nan"),
+                     "ratio_glassnet_over_this": tiny_res["numba_s"] / tiny_res["numpy_s"]},
+    }
+    return {"workload": "first_fit", "unit": "s of a fresh process's first fit, 4-8-1",
+            "epochs": rounds, "runners": runners,
+            "ratios": {f"glassnet / {NUMPY_ONLY}": tiny_res["numba_s"] / tiny_res["numpy_s"]},
+            "startup": res}
 
 
 def is_glassnet(key: str) -> bool:
@@ -315,9 +379,15 @@ def run(name: str, epochs: int, tiny: bool, peak: float) -> dict:
             entry["gflops_forward_backward"] = flops / fb / 1e9
             entry["fraction_of_gemm_peak"] = flops / fb / 1e9 / peak
         result["runners"][key] = entry
+    torch_keys = [k for k in runners if k.startswith("pytorch")]
+    if torch_keys:
+        result["pytorch_fastest"] = min(torch_keys, key=medians.__getitem__)
     for mine in filter(is_glassnet, runners):
-        for peer in (k for k in runners if not is_glassnet(k)):
+        for peer in (k for k in runners if not is_glassnet(k) and k not in torch_keys):
             result["ratios"][f"{mine} / {peer}"] = medians[mine] / medians[peer]
+        if torch_keys:          # against the faster of PyTorch's thread counts
+            result["ratios"][f"{mine} / pytorch"] = (medians[mine]
+                                                     / medians[result["pytorch_fastest"]])
     if "glassnet" in runners and name != "toy":
         result["runners"]["glassnet"]["epoch_alloc_mib"] = glassnet_memory(runners["glassnet"])
     if name in RSS_PROBED and sys.platform == "linux" and not tiny:
@@ -347,6 +417,9 @@ def print_table(results: list[dict], peak: float, setup: dict) -> None:
                              f"({100 * e['fraction_of_gemm_peak']:.0f}% of GEMM peak)")
             if "epoch_alloc_mib" in e:
                 extra.append(f"+{e['epoch_alloc_mib']:.0f} MiB/epoch")
+            if "startup_tax_s" in e:
+                extra.append(f"start-up tax {e['startup_tax_s']:+.3f} s over numpy-only "
+                             f"(numba imported in {e['numba_imported']} runs)")
             if "peak_rss_added_mib" in e:
                 extra.append(f"training peak RSS +{e['peak_rss_added_mib']:.0f} MiB "
                              f"(start-up +{e['startup_rss_mib']:.0f} MiB, "
@@ -424,17 +497,19 @@ def _rss_child(name: str, tiny: bool, key: str) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("workloads", nargs="+", help=f"any of {', '.join(WORKLOADS)} or all")
+    parser.add_argument("workloads", nargs="+",
+                        help=f"any of {', '.join(WORKLOADS)}, first_fit or all")
     parser.add_argument("--epochs", type=int, default=None,
                         help="epochs (toy: loops) per runner; default 5 (toy 3, mlp_adam 10, "
                              "cnn_acc 2)")
     parser.add_argument("--tiny", action="store_true", help="tiny sizes, to test the script")
     parser.add_argument("--json", help="also write the results to this JSON file")
     args = parser.parse_args(argv)
-    names = list(WORKLOADS) if args.workloads == ["all"] else args.workloads
+    names = [*WORKLOADS, "first_fit"] if args.workloads == ["all"] else args.workloads
     for n in names:
-        if n not in WORKLOADS:
-            parser.error(f"unknown workload {n!r}; choose from {', '.join(WORKLOADS)} or all")
+        if n not in WORKLOADS and n != "first_fit":
+            parser.error(f"unknown workload {n!r}; choose from {', '.join(WORKLOADS)}, "
+                         f"first_fit or all")
     setup = blas_setup()
     if setup.get("warning"):
         print(f"WARNING: {setup['warning']}", file=sys.stderr)
@@ -443,6 +518,9 @@ def main(argv: list[str] | None = None) -> int:
     for n in names:
         default = {"toy": 3, "mlp_adam": 10, "cnn_acc": 2}.get(n, 5)
         epochs = args.epochs or (1 if args.tiny else default)
+        if n == "first_fit":
+            results.append(run_first_fit(args.epochs or (1 if args.tiny else 7), args.tiny))
+            continue
         results.append(run(n, epochs, args.tiny, peak))
     print_table(results, peak, setup)
     if args.json:

@@ -12,6 +12,13 @@ from glassnet.layers import Dense
 
 pytest.importorskip("numba", reason="the accelerator is optional; CI installs numba")
 
+
+@pytest.fixture(scope="module", autouse=True)
+def kernels_loaded():
+    """Every kernel loaded up front, so that the "fused" runs below use them from their first
+    step (without this, small arrays never load them: see glassnet.accel)."""
+    assert accel.load()
+
 OPTIMIZERS = {
     "sgd": lambda: optimizers.SGD(lr=0.1),
     "sgd-momentum": lambda: optimizers.SGD(lr=0.05, momentum=0.9),
@@ -111,24 +118,75 @@ def test_without_numba_everything_runs_on_the_reference_path(monkeypatch):
     monkeypatch.delitem(sys.modules, "glassnet._numba_updates", raising=False)
     monkeypatch.delattr(gn, "_numba_updates", raising=False)
     monkeypatch.setattr(accel, "_kernels", None)
+    monkeypatch.setattr(accel, "_ready", {})
     monkeypatch.setattr(accel, "unavailable_reason", None)
     assert not accel.available() and not accel.enabled()
     assert "numba cannot be imported" in accel.unavailable_reason
-    p = np.ones(4, dtype=np.float32)
+    p = np.ones(accel.MIN_SIZE, dtype=np.float32)
     assert accel.kernel("sgd", p, p) is None
-    optimizers.Adam(lr=0.1).step([p], [np.full(4, 2.0, dtype=np.float32)])
+    assert accel.wait(timeout=5) and accel._thread is None    # nothing was started
+    assert not accel.load(["sgd"], [np.float32])
+    optimizers.Adam(lr=0.1).step([p], [np.full(p.size, 2.0, dtype=np.float32)])
     np.testing.assert_allclose(p, 0.9, rtol=1e-6)
 
 
-def test_numba_is_imported_only_when_an_optimizer_first_steps():
+@pytest.mark.parametrize(("names", "dtypes", "error", "match"), [
+    (["lbfgs"], None, ValueError, "names must be kernels of .* got 'lbfgs'"),
+    (None, [np.int32], TypeError, "dtypes must be float32 or float64, got int32"),
+])
+def test_load_refuses_unknown_kernels_and_dtypes(names, dtypes, error, match):
+    with pytest.raises(error, match=match):
+        accel.load(names, dtypes)
+
+
+def test_loaded_lists_the_kernels_ready_to_run():
+    assert {("adam", "float32"), ("sgd", "float64")} <= set(accel.loaded())
+
+
+def _run_child(code: str, accel_flag: str) -> str:
     import subprocess
     import sys
 
-    code = ("import sys, numpy as np, glassnet as gn; assert 'numba' not in sys.modules; "
-            "p = np.ones(3); gn.optimizers.SGD(lr=0.1).step([p], [p.copy()]); "
-            "assert 'numba' in sys.modules")
-    env = {**os.environ, "GLASSNET_ACCEL": "1"}
-    subprocess.run([sys.executable, "-c", code], check=True, env=env)
-    env["GLASSNET_ACCEL"] = "0"                              # switched off: never imported
-    subprocess.run([sys.executable, "-c", code.replace("'numba' in", "'numba' not in")],
-                   check=True, env=env)
+    env = {**os.environ, "GLASSNET_ACCEL": accel_flag}
+    return subprocess.run([sys.executable, "-c", code], check=True, env=env,
+                          capture_output=True, text=True).stdout.strip().splitlines()[-1]
+
+
+def test_small_updates_never_import_numba():
+    code = ("import sys, numpy as np, glassnet as gn; p = np.ones(3); "
+            "[gn.optimizers.Adam().step([p], [p.copy()]) for _ in range(3)]; "
+            "big = np.ones(gn.accel.MIN_SIZE - 1); gn.optimizers.SGD(lr=0.1).step([big], [big]); "
+            "assert gn.accel.wait(10); print('numba' in sys.modules)")
+    assert _run_child(code, "1") == "False"
+
+
+def test_large_updates_load_their_kernel_in_the_background():
+    code = ("import sys, threading, numpy as np, glassnet as gn; "
+            "p = np.ones(gn.accel.MIN_SIZE); opt = gn.optimizers.SGD(lr=1e-9); "
+            "steps = -(-gn.accel.START_WORK // p.size); "
+            "[opt.step([p], [p.copy()]) for _ in range(steps - 1)]; "
+            "assert 'numba' not in sys.modules and not gn.accel.loaded(); "
+            "opt.step([p], [p.copy()]); "
+            "names = [t.name for t in threading.enumerate()]; assert gn.accel.wait(120); "
+            "print('numba' in sys.modules, ('sgd', 'float64') in gn.accel.loaded(), "
+            "'glassnet-accel-loader' in names or ('sgd', 'float64') in gn.accel.loaded())")
+    assert _run_child(code, "1") == "True True True"
+    assert _run_child(code, "0") == "False False False"       # switched off: nothing loaded
+
+
+def test_switching_to_the_kernel_during_training_gives_the_numpy_bits():
+    # 784-64-10: 50 890 parameters; with START_WORK lowered the loader starts at the first
+    # step, the run goes on while the kernel loads, then waits for it and trains on with it.
+    code = ("import hashlib, numpy as np, glassnet as gn; L = gn.layers; "
+            "gn.accel.START_WORK = 1; "
+            "rng = np.random.default_rng(0); X = rng.random((256, 784), dtype=np.float32); "
+            "y = rng.integers(0, 10, 256); "
+            "m = gn.Sequential([L.Dense(64, 'relu'), L.Dense(10, 'softmax')], seed=1); "
+            "m.compile(loss='categorical_crossentropy', optimizer=gn.optimizers.Adam()); "
+            "m.fit(X, y, epochs=2, batch_size=32, verbose=0, seed=0); gn.accel.wait(120); "
+            "m.fit(X, y, epochs=4, initial_epoch=2, batch_size=32, verbose=0, seed=0); "
+            "h = hashlib.sha256(b''.join(w.tobytes() for w in m.get_weights())); "
+            "print(h.hexdigest(), ('adam', 'float32') in gn.accel.loaded())")
+    fused, reference = _run_child(code, "1").split(), _run_child(code, "0").split()
+    assert fused[1] == "True" and reference[1] == "False"
+    assert fused[0] == reference[0]

@@ -1,4 +1,5 @@
-"""Compiled one-pass optimizer updates (numba). Imported only through :mod:`glassnet.accel`.
+"""Compiled one-pass optimizer updates (numba). Imported only through :mod:`glassnet.accel`,
+which loads each kernel with :func:`warm` before it lets an optimizer call it.
 
 Each kernel does, element by element, *exactly* the floating-point operations of the matching
 NumPy reference in :mod:`glassnet.optimizers`, in the same order and in the parameters' dtype
@@ -60,3 +61,20 @@ def adagrad(p, g, s, eps, lr):                      # pragma: no cover - compile
         si = s[i] + gi * gi                         # s ← s + g²
         s[i] = si
         p[i] = p[i] - (gi / (np.sqrt(si) + eps)) * lr
+
+
+# Arguments of each kernel: (arrays, scalars of the arrays' dtype, bool flags), as the
+# optimizers pass them.
+ARGUMENTS = {"sgd": (2, 1, 0), "sgd_momentum": (3, 2, 2), "adam": (4, 7, 0),
+             "rmsprop": (3, 4, 0), "adagrad": (3, 2, 0)}
+
+
+def warm(name: str, dtype: np.dtype):
+    """Kernel ``name`` made ready for arrays of ``dtype`` (loaded from numba's cache, or
+    compiled): one call on 1-element arrays with the argument types the optimizers use."""
+    n_arrays, n_scalars, n_flags = ARGUMENTS[name]
+    fn = globals()[name]
+    one = dtype.type(1)
+    fn(*(np.zeros(1, dtype=dtype) for _ in range(n_arrays)), *([one] * n_scalars),
+       *([False] * n_flags))
+    return fn

@@ -22,6 +22,8 @@ from glassnet.activations import log_softmax
 # ----------------------------------------------------------------------------- pure functions
 
 _ROWS: dict[int, np.ndarray] = {}
+# Target probabilities above this are far from underflow: −log a_y is then exact enough.
+_SAFE_PROBABILITY = {np.dtype(t).char: 1e3 * np.finfo(t).tiny for t in (np.float32, np.float64)}
 
 
 def _rows(m: int) -> np.ndarray:
@@ -57,7 +59,10 @@ def cce_with_logits(z: np.ndarray, y: np.ndarray, a: np.ndarray | None = None) -
     """
     if a is not None and y.ndim == 1:
         p = a[_rows(len(y)), y]                             # (m,) probability of the target
-        if np.minimum.reduce(p) > 1e3 * np.finfo(a.dtype).tiny:
+        safe = _SAFE_PROBABILITY.get(a.dtype.char)
+        if safe is None:
+            safe = 1e3 * np.finfo(a.dtype).tiny
+        if np.minimum.reduce(p) > safe:
             return float(-np.add.reduce(np.log(p))) / len(y)
     logp = log_softmax(z)                                   # (m, k)
     if y.ndim == 1:
@@ -211,7 +216,7 @@ class CategoricalCrossentropy(Loss):
     def batch_ready(self, y, n_outputs, dtype):
         if y.dtype == np.int64 and y.ndim == 1:
             # One pass: a negative label read as uint64 is huge, so this also refuses those.
-            return bool(y.view(np.uint64).max() < n_outputs)
+            return bool(np.maximum.reduce(y.view(np.uint64)) < n_outputs)
         return super().batch_ready(y, n_outputs, dtype)
 
     def value(self, a, y):

@@ -92,6 +92,12 @@ class Optimizer:
     def _update(self, p: np.ndarray, g: np.ndarray, st: dict[str, np.ndarray]) -> None:
         raise NotImplementedError
 
+    def update_bound(self, grad_norm: float) -> float | None:
+        """An upper bound of ``‖Δp‖₂`` for the next step given ``‖g‖₂ = grad_norm``, or None when
+        the optimizer does not give one (its state enters the step). The model's divergence
+        guard skips the weight backup when the bound rules an overflow out."""
+        return None
+
     # -- persistence --------------------------------------------------------------------
     def get_config(self) -> dict[str, Any]:
         """Constructor arguments (JSON-serialisable)."""
@@ -172,6 +178,10 @@ class SGD(Optimizer):
         else:
             np.multiply(v, lr, out=tmp)
         p -= tmp
+
+    def update_bound(self, grad_norm: float) -> float | None:
+        """``lr·‖g‖₂`` without momentum (``Δp = −lr·g``); None with it."""
+        return self.lr * grad_norm if self.momentum == 0.0 else None
 
     def get_config(self):
         return {"lr": self.lr, "momentum": self.momentum, "nesterov": self.nesterov}

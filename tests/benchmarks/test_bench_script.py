@@ -21,15 +21,25 @@ def test_every_workload_runs_at_tiny_size(tmp_path, capsys):
     out = tmp_path / "bench.json"
     assert bench.main(["all", "--tiny", "--json", str(out)]) == 0
     table = capsys.readouterr().out
-    for workload in ("toy", "mlp_adam", "mlp_sgd", "cnn", "cnn_acc", "sklearn"):
+    for workload in ("toy", "mlp_adam", "mlp_sgd", "cnn", "cnn_acc", "sklearn", "first_fit"):
         assert workload in table
     doc = json.loads(out.read_text())
     assert doc["gemm_peak_gflops"] > 0
     by_name = {r["workload"]: r for r in doc["results"]}
-    assert set(by_name) == {"toy", "mlp_adam", "mlp_sgd", "cnn", "cnn_acc", "sklearn"}
-    assert set(by_name["toy"]["runners"]) == {"glassnet", "pytorch", "sklearn", "numpy loop"}
+    assert set(by_name) == {"toy", "mlp_adam", "mlp_sgd", "cnn", "cnn_acc", "sklearn",
+                            "first_fit"}
+    assert set(by_name["toy"]["runners"]) == {"glassnet", "pytorch", "pytorch 1 thread",
+                                              "sklearn", "numpy loop"}
     assert set(by_name["mlp_adam"]["runners"]) == {"glassnet", "glassnet numpy-only", "pytorch",
-                                                   "sklearn"}
+                                                   "pytorch 1 thread", "sklearn"}
+    fastest = by_name["mlp_adam"]["pytorch_fastest"]
+    runners = by_name["mlp_adam"]["runners"]
+    assert by_name["mlp_adam"]["ratios"]["glassnet / pytorch"] == pytest.approx(
+        runners["glassnet"]["median_s"] / runners[fastest]["median_s"])
+    assert fastest in {"pytorch", "pytorch 1 thread"}
+    first = by_name["first_fit"]["runners"]
+    assert first["glassnet"]["numba_imported"] == 0          # a 4-8-1 net never loads numba
+    assert first["glassnet"]["median_s"] > 0 and first["glassnet numpy-only"]["median_s"] > 0
     assert set(by_name["sklearn"]["runners"]) == {"glassnet.sklearn", "sklearn"}
     assert set(by_name["mlp_adam"]["ratios"]) == {
         "glassnet / pytorch", "glassnet / sklearn", "glassnet numpy-only / pytorch",

@@ -1,8 +1,10 @@
 """The two guards around a training step: divergence and Ctrl-C.
 
-:class:`DivergenceGuard` keeps non-finite numbers out of the weights. It looks at the loss and the
-gradients *before* the update (a non-finite one stops training with the weights untouched) and at
-the weights *after* it (an update that overflowed is undone from a copy made just before).
+:class:`DivergenceGuard` keeps non-finite numbers out of the weights. Before the update it looks
+at the loss, the gradients and the weights (a non-finite one stops training with the weights
+untouched); after it, at the weights again (an update that overflowed is undone from a copy
+made just before) — unless the update provably cannot overflow, in which case neither the copy
+nor the second look is needed (see :meth:`DivergenceGuard.before_update`).
 
 :class:`InterruptGuard` holds Ctrl-C (SIGINT) while a step runs, so an interrupted model is always
 at a completed step; a second Ctrl-C stops at once.
@@ -31,6 +33,16 @@ def all_finite(x: np.ndarray) -> bool:
     return bool(np.isfinite(x).all())
 
 
+def norm_if_finite(x: np.ndarray) -> float | None:
+    """``‖x‖₂`` when every entry of the 1-D array ``x`` is finite and the sum of squares does not
+    overflow; ``math.inf`` when the entries are finite but too large for it; None when one is not
+    finite. One BLAS pass (an exact element-wise test only after an overflow)."""
+    ss = float(np.dot(x, x))
+    if math.isfinite(ss):
+        return math.sqrt(ss)
+    return math.inf if np.isfinite(x).all() else None
+
+
 class DivergenceGuard:
     """Checks one training step of a model whose weights live in the flat array ``params``.
 
@@ -42,23 +54,52 @@ class DivergenceGuard:
 
     def __init__(self, params: np.ndarray, grads: np.ndarray) -> None:
         self.params, self.grads = params, grads
-        self.backup = params.copy()              # the weights before the last update
+        self.backup = params.copy()              # the weights before the last checked update
+        self.backup_current = False              # the backup holds the weights of the last step
+        self.checked = True                      # after_update must look at the weights
+        self._limit = float(np.finfo(params.dtype).max) / 4
 
     def before_update(self, loss: float, model) -> None:
-        """Raise :class:`DivergenceError` if the loss or a gradient is not finite; else keep a
-        copy of the weights for :meth:`after_update`."""
-        if not (math.isfinite(loss) and all_finite(self.grads)):
+        """Raise :class:`DivergenceError` if the loss or a gradient is not finite.
+
+        Otherwise decide whether the update needs the copy and the check of :meth:`after_update`:
+        not when the optimizer bounds the update (``optimizer.update_bound``, e.g.
+        ``lr·‖g‖₂`` for plain SGD) and ``‖w‖₂ + 2·bound`` stays far below the dtype's largest
+        number (a quarter of it): then no weight can overflow, since ``|w_new_i| ≤ ‖w_new‖₂ ≤
+        ‖w‖₂ + ‖Δw‖₂`` (the factor 2 covers the rounding). The weights are looked at first in
+        that case (one pass, instead of the copy and the check after).
+        """
+        g_norm = norm_if_finite(self.grads) if math.isfinite(loss) else None
+        if g_norm is None:
             what = "loss" if not math.isfinite(loss) else "gradient"
             if not all_finite(self.params):      # a weight was changed between steps
-                np.copyto(self.params, self.backup)
+                self._restore(model)
             raise _diverged(model, f"the {what} became non-finite (loss={loss}); the weights "
                                    f"of the last finite step were kept")
-        np.copyto(self.backup, self.params)
+        bound = model.optimizer.update_bound(g_norm)
+        safe = False
+        if bound is not None:
+            w_norm = norm_if_finite(self.params)
+            if w_norm is None:                   # a weight was changed between steps
+                self._restore(model)
+                raise _diverged(model, "a weight was made non-finite between steps")
+            safe = w_norm + 2.0 * bound < self._limit
+        self.checked = not safe
+        if self.checked:
+            np.copyto(self.backup, self.params)
+        self.backup_current = self.checked
+
+    def _restore(self, model) -> None:
+        """Put back the weights of the last checked step, or say that there are none."""
+        if not self.backup_current:
+            raise _diverged(model, "a weight was made non-finite between steps, after an update "
+                                   "that kept no copy of the weights")
+        np.copyto(self.params, self.backup)
 
     def after_update(self, model) -> None:
         """Undo an update that made a weight non-finite (weights and step count), and raise
-        :class:`DivergenceError`."""
-        if not all_finite(self.params):
+        :class:`DivergenceError`; nothing to do when :meth:`before_update` ruled it out."""
+        if self.checked and not all_finite(self.params):
             np.copyto(self.params, self.backup)
             model.optimizer.iterations -= 1
             raise _diverged(model, "the update made a weight non-finite; the weights of the "

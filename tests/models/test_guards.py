@@ -1,0 +1,72 @@
+"""The divergence guard: when it copies the weights, and what it does between steps."""
+
+import numpy as np
+import pytest
+
+import glassnet as gn
+from glassnet.layers import Dense
+from glassnet.models.guards import norm_if_finite
+
+
+def model_with(optimizer, dtype=np.float32):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(32, 3)).astype(dtype)
+    y = (X @ np.array([1.0, -2.0, 0.5])).astype(dtype)
+    model = gn.Sequential([Dense(4, "tanh"), Dense(1)], seed=0, dtype=dtype)
+    model.compile(loss="mse", optimizer=optimizer)
+    return model, X, y
+
+
+@pytest.mark.parametrize(("values", "expected"), [
+    ([3.0, 4.0], 5.0),
+    ([3e30, 4e30], float("inf")),                 # finite, but the sum of squares overflows
+    ([1.0, np.nan], None),
+    ([np.inf, 1.0], None),
+])
+def test_norm_if_finite(values, expected):
+    with np.errstate(over="ignore", invalid="ignore"):      # as inside fit
+        got = norm_if_finite(np.array(values, dtype=np.float32))
+    if expected is None:
+        assert got is None
+    else:
+        assert got == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(("optimizer", "scale", "checked"), [
+    (lambda: gn.optimizers.SGD(lr=0.1), 1.0, False),     # Δw = −lr·g: bounded, no copy
+    (lambda: gn.optimizers.SGD(lr=0.1, momentum=0.9), 1.0, True),
+    (lambda: gn.optimizers.Adam(), 1.0, True),
+    (lambda: gn.optimizers.SGD(lr=1e37), 1e3, True),      # the bound does not rule it out
+])
+def test_the_backup_is_made_only_when_the_update_could_overflow(optimizer, scale, checked):
+    model, X, y = model_with(optimizer())
+    with np.errstate(over="ignore"):
+        try:
+            model.train_step(X * scale, y * scale)
+        except gn.DivergenceError:
+            pass
+    guard = model._guard
+    assert guard.checked is checked and guard.backup_current is checked
+
+
+def test_sgd_without_a_backup_refuses_weights_made_nan_between_steps():
+    model, X, y = model_with(gn.optimizers.SGD(lr=0.1))
+    model.train_step(X, y)
+    model.layers[0].params["W"][0, 0] = np.nan
+    with pytest.raises(gn.DivergenceError, match="made non-finite between steps"):
+        model.train_step(X, y)
+    assert model.iterations == 1
+
+
+def test_sgd_weight_overflow_is_undone_from_the_backup():
+    _, X, y = model_with(gn.optimizers.SGD())
+    model = gn.Sequential([Dense(1)], seed=0)
+    model.compile(loss="mse", optimizer=gn.optimizers.SGD(lr=1e38))
+    model.build((3,))
+    before = model.get_weights()
+    with np.errstate(over="ignore", invalid="ignore"), \
+            pytest.raises(gn.DivergenceError, match="the update made a weight non-finite"):
+        model.train_step(X * 1e3, y)
+    for w, b in zip(model.get_weights(), before, strict=True):
+        np.testing.assert_array_equal(w, b)
+    assert model.iterations == 0
