@@ -319,7 +319,7 @@ class Diagnostics(Callback):
     Attributes
     ----------
     findings : list of Finding
-        Every distinct finding (code and layer) seen, in the order they appeared.
+        Every distinct finding (code and layer) of the last ``fit``, in the order they appeared.
     """
 
     def __init__(self, every: int = 1, sample_size: int = 1024, warn: bool = True,
