@@ -32,6 +32,15 @@ def _fit_with_seed(seed):
         assert_same_state(before, model_state(model))
 
 
+def _fit_epochs(epochs, initial_epoch):
+    model = fitted("binary")
+    before = model_state(model)
+    try:
+        model.fit(X, YB, epochs=epochs, initial_epoch=initial_epoch, verbose=0)
+    finally:
+        assert_same_state(before, model_state(model))
+
+
 def _hand_named(name):
     model = fitted("binary")
     model.name = name
@@ -70,6 +79,8 @@ CASES = [
      lambda p: gn.Sequential([Activation("relu") for _ in range(MAX_LAYERS + 1)]), ValueError,
      r"a model can hold at most 1000 layers \(what a model file can store\), got a layer "
      r"number 1001"),
+    ("F10", "fit-epochs-2**63", lambda p: _fit_epochs(2**64, 2**64 - 1), ValueError,
+     r"epochs must be <= 9223372036854775807, got 18446744073709551616"),
     ("F10", "save-name-set-by-hand", lambda p: _hand_named("n" * 2000).save(p / "m.glassnet"),
      ValueError, r"model.name must be at most 1000 characters, got 2000"),
 ]

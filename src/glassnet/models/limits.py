@@ -22,6 +22,7 @@ from glassnet._validation import check_seed
 MAX_NAME = 1000
 MAX_LAYERS = 1000
 SEED_LIMIT = 2**128          # seeds are < SEED_LIMIT
+MAX_EPOCHS = 2**63 - 1       # the file stores the epoch count as an integer < 2**63
 
 
 def check_model_seed(seed: Any, name: str = "seed") -> int | None:

@@ -24,7 +24,7 @@ from glassnet.datasets.labels import explain_text_labels
 from glassnet.layers.dropout import Dropout
 from glassnet.models import batch_metrics
 from glassnet.models.guards import InterruptGuard
-from glassnet.models.limits import check_model_seed
+from glassnet.models.limits import MAX_EPOCHS, check_model_seed
 from glassnet.models.progress import Progress
 
 
@@ -209,7 +209,7 @@ def _check(model, X, y, epochs, batch_size, validation_data, validation_split, s
     """Every check of ``fit``'s arguments, before anything changes."""
     with explain_text_labels(y):                        # says how to use gn.datasets.LabelEncoder
         X, y = model._check_Xy(X, y)
-    epochs = check_int(epochs, "epochs", low=1)
+    epochs = check_int(epochs, "epochs", low=1, high=MAX_EPOCHS)  # what a file stores
     initial_epoch = check_int(initial_epoch, "initial_epoch", low=0)
     if initial_epoch >= epochs:
         raise ValueError(f"epochs must be greater than initial_epoch (epochs counts up to the "
