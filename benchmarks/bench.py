@@ -13,7 +13,11 @@ time ratios glassnet / peer (below 1: glassnet is faster), the accuracy reached,
 one glassnet epoch allocates on top of the data (tracemalloc), the peak RSS that training adds
 in a fresh process, and glassnet's achieved GFLOP/s against a measured float32 GEMM peak of this
 machine. "glassnet" uses the numba kernels of ``glassnet.accel`` when numba is installed;
-"glassnet numpy-only" is the same model on the NumPy reference code alone.
+"glassnet numpy-only" is the same model on the NumPy reference code alone. PyTorch runs at all
+cores ("pytorch") and at 1 thread; the "/ pytorch" ratios are against the faster of the two (on
+tiny steps its threads cost more than they give, erratically). ``first_fit`` is the start-up a
+user pays: a fresh process's first ``fit`` with numba usable minus with ``GLASSNET_ACCEL=0``
+(``bench_startup.py``).
 
 Some machines set ``OPENBLAS_CORETYPE``/``OPENBLAS_L2_SIZE`` (for old OpenBLAS builds); they
 force NumPy's BLAS onto an older kernel, so unset them for the run as above. The table's header

@@ -57,8 +57,10 @@ t = time.perf_counter()
 model.fit(X, y, epochs=1, batch_size=batch, verbose=0, seed=0)
 fit_s = time.perf_counter() - t
 w = model.get_weights()
-print(json.dumps({"fit_s": fit_s, "numba": "numba" in sys.modules,
-                  "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+hwm = [line for line in open("/proc/self/status") if line.startswith("VmHWM:")]
+rss = int(hwm[0].split()[1]) / 1024 if hwm else (
+    resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)   # survives exec: last resort
+print(json.dumps({"fit_s": fit_s, "numba": "numba" in sys.modules, "rss_mib": rss,
                   "checksum": float(sum(float(np.abs(a).sum()) for a in w))}))
 """
 

@@ -1,5 +1,5 @@
-"""Optional accelerator: one-pass optimizer updates compiled with numba, loaded off the training
-thread.
+"""Optional accelerator: one-pass optimizer updates compiled with numba, loaded only where a run
+repays it.
 
 The NumPy code in :mod:`glassnet.optimizers` is the reference and always works. Written with
 NumPy, Adam's update is a dozen passes over every weight (``m *= β1``, ``tmp = g·(1 − β1)``,
@@ -11,19 +11,22 @@ same bits, which the tests check for every optimizer.
 
 When the kernels are used
 -------------------------
-Loading them costs about 0.5-1 s of CPU (importing numba, then each kernel from numba's on-disk
-cache) and about 110 MiB of memory, once per process; below :data:`MIN_SIZE` parameters a fused
-update saves a few microseconds a step, which never repays that. So:
+Loading them costs about 0.4-1 s (importing numba, then each kernel from numba's on-disk cache)
+and about 115 MiB of memory, once per process; below :data:`MIN_SIZE` parameters a fused update
+saves a few microseconds a step, which never repays that. So:
 
 * an update of fewer than :data:`MIN_SIZE` parameters never loads anything (numba is not even
   imported): small models train on the NumPy path, with no start-up cost;
 * updates of :data:`MIN_SIZE` parameters or more run on the NumPy path too until they have
   updated :data:`START_WORK` numbers in all (about 85 steps of a 784-256-128-10 net: a run
-  that has come that far is a long one); then a background thread loads the kernel they need
-  while training carries on with the NumPy reference, and the first step after it is ready
-  switches to the kernel. Both give the same bits, so when the switch happens changes nothing
-  but the speed;
-* a kernel that is loaded (by that thread or by :func:`load`) is used for arrays of any size.
+  that has come that far is likely a long one); then the kernel they need is loaded, and the
+  run goes on with it. Both paths give the same bits, so the switch changes nothing but the
+  speed;
+* a kernel that is loaded (that way or by :func:`load`) is used for arrays of any size.
+
+Loading on a background thread instead was measured and lost: the loader is Python code that
+holds the GIL and takes a core from the two-thread BLAS, which slowed the training thread by
+more than the load itself costs (a 313-step 784-256-128-10 fit: +0.40 s against +0.22 s).
 
 Nothing changes for the user but the speed. To run the reference path alone, call
 ``glassnet.accel.set_enabled(False)``, use ``with glassnet.accel.disabled(): ...``, or set the
@@ -33,11 +36,8 @@ chosen moment (a benchmark, a long run), call :func:`load`.
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import os
-import sys
-import threading
 from collections.abc import Callable, Iterator, Sequence
 from types import ModuleType
 from typing import Any
@@ -55,111 +55,45 @@ on the NumPy path before the kernel is loaded (see above)."""
 KERNELS = ("sgd", "sgd_momentum", "adam", "rmsprop", "adagrad")
 DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
-_SWITCH_INTERVAL = 1e-4          # seconds, while the loader thread runs (see _background)
-
 _kernels: ModuleType | None = None
 unavailable_reason: str | None = None     # why the kernels cannot run here, once known
 _ready: dict[tuple[str, str], Callable[..., None]] = {}    # (name, dtype char) -> loaded kernel
-_wanted: list[tuple[str, np.dtype]] = []                   # asked for, not yet loaded
 _work: dict[tuple[str, str], int] = {}          # numbers updated on the NumPy path so far
-_lock = threading.Condition()
-_thread: threading.Thread | None = None
-_exit_hook: list[bool] = []
 
 
 def _load_module() -> ModuleType | None:
-    """Import numba and the kernel module (on the calling thread), once; None if impossible."""
+    """Import numba and the kernel module, once; None if impossible (see unavailable_reason)."""
     global _kernels, unavailable_reason
-    with _lock:
-        if _kernels is not None or unavailable_reason is not None:
-            return _kernels
+    if _kernels is not None or unavailable_reason is not None:
+        return _kernels
     try:
         from glassnet import _numba_updates as module
     except ImportError as exc:              # numba is not installed
-        reason = f"numba cannot be imported ({exc})"
-        module = None
+        unavailable_reason = f"numba cannot be imported ({exc})"
+        return None
     except Exception as exc:                # numba is there but cannot set up its kernels
-        reason = f"numba failed to set up the kernels ({exc!r})"
-        module = None
-    with _lock:
-        if module is None:
-            unavailable_reason = reason
-            _wanted.clear()
-        else:
-            _kernels = module
-        _lock.notify_all()
+        unavailable_reason = f"numba failed to set up the kernels ({exc!r})"
+        return None
+    _kernels = module
     return module
 
 
 def _warm(name: str, dtype: np.dtype) -> None:
-    """Load kernel ``name`` for ``dtype`` (from numba's cache, or compile it) and publish it."""
+    """Load kernel ``name`` for ``dtype`` (from numba's cache, or compile it) and keep it."""
+    global unavailable_reason
     module = _load_module()
     if module is None or (name, dtype.char) in _ready:
         return
-    global unavailable_reason
     try:
         fn = module.warm(name, dtype)
     except Exception as exc:                # a compiler failure: stay on the NumPy path
-        with _lock:
-            unavailable_reason = f"numba failed to compile the kernel {name!r} ({exc!r})"
-            _wanted.clear()
-            _lock.notify_all()
+        unavailable_reason = f"numba failed to compile the kernel {name!r} ({exc!r})"
         return
-    with _lock:
-        _ready[(name, dtype.char)] = fn
-        _lock.notify_all()
-
-
-def _background() -> None:
-    """The loader thread: warm every requested kernel, then stop.
-
-    Loading is Python code that holds the GIL; the training thread gives the GIL up at every
-    BLAS call and must win it back each time. With CPython's default switch interval (5 ms)
-    each of those hand-overs can wait 5 ms, which made a training step several times slower
-    while the loader ran; 0.1 ms keeps the hand-overs short. The interval is restored after.
-    """
-    global _thread
-    before = sys.getswitchinterval()
-    sys.setswitchinterval(min(before, _SWITCH_INTERVAL))
-    try:
-        while True:
-            with _lock:
-                if not _wanted or unavailable_reason is not None:
-                    break
-                name, dtype = _wanted[0]
-            _warm(name, dtype)
-            with _lock:
-                if _wanted and _wanted[0] == (name, dtype):
-                    _wanted.pop(0)
-    finally:
-        if sys.getswitchinterval() == min(before, _SWITCH_INTERVAL):
-            sys.setswitchinterval(before)
-        with _lock:
-            _wanted.clear()
-            _thread = None
-            _lock.notify_all()
-
-
-def _request(name: str, dtype: np.dtype) -> None:
-    """Have the loader thread load ``name`` for ``dtype`` (started if it is not running)."""
-    global _thread
-    with _lock:
-        if unavailable_reason is not None or (name, dtype) in _wanted:
-            return
-        _wanted.append((name, dtype))
-        if _thread is None:
-            _thread = threading.Thread(target=_background, name="glassnet-accel-loader",
-                                       daemon=True)
-            _thread.start()
-            if not _exit_hook:
-                # A process that ends while the loader is inside numba or LLVM waits for it:
-                # tearing the interpreter down under it could crash the exit.
-                atexit.register(wait, 60.0)
-                _exit_hook.append(True)
+    _ready[(name, dtype.char)] = fn
 
 
 def load(names: Sequence[str] | None = None, dtypes: Sequence[Any] | None = None) -> bool:
-    """Load kernels now, on the calling thread; True when they all are ready.
+    """Load kernels now; True when they all are ready.
 
     Parameters
     ----------
@@ -180,13 +114,6 @@ def load(names: Sequence[str] | None = None, dtypes: Sequence[Any] | None = None
         for dt in dts:
             _warm(name, dt)
     return all((n, d.char) in _ready for n in names for d in dts)
-
-
-def wait(timeout: float | None = None) -> bool:
-    """Block until the loader thread has loaded every kernel asked for so far (or ``timeout``
-    seconds passed); True when nothing is left to load."""
-    with _lock:
-        return _lock.wait_for(lambda: _thread is None, timeout)
 
 
 def loaded() -> list[tuple[str, str]]:
@@ -230,8 +157,8 @@ def kernel(name: str, *arrays: np.ndarray) -> Callable[..., None] | None:
 
     It can when the accelerator is enabled and all arrays are C-contiguous, of one float dtype
     and of one size (the kernels are 1-D loops over flat views). A kernel not loaded yet is
-    asked of the loader thread once arrays of :data:`MIN_SIZE` elements or more have had
-    :data:`START_WORK` numbers updated without it.
+    loaded once arrays of :data:`MIN_SIZE` elements or more have had :data:`START_WORK` numbers
+    updated without it.
     """
     first = arrays[0]
     if not _enabled or (not _ready and first.size < MIN_SIZE):
@@ -247,7 +174,8 @@ def kernel(name: str, *arrays: np.ndarray) -> Callable[..., None] | None:
     if fn is None and first.size >= MIN_SIZE and unavailable_reason is None:
         done = _work[key] = _work.get(key, 0) + first.size
         if done >= START_WORK:
-            _request(name, dtype)
+            _warm(name, dtype)
+            fn = _ready.get(key)
     return fn
 
 
