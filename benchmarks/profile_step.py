@@ -93,6 +93,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.numpy_only:
         gn.accel.set_enabled(False)
+    elif gn.accel.available():
+        gn.accel.load()          # as bench.py does: no timed step pays numba's start-up
     phases, steps, total = profile(args.workload, args.epochs)
     print(f"{args.workload}: {total:.3f} s for one epoch of {steps} steps "
           f"(glassnet.accel {'on' if gn.accel.enabled() else 'off'})")
