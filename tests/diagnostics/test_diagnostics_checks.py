@@ -136,3 +136,19 @@ def test_fold_puts_symptoms_under_their_cause():
                                                                  "not_learning"]
     assert [k.code for k in fold([f("not_learning"), f("class_imbalance")])] == [
         "class_imbalance", "not_learning"]
+
+
+@pytest.mark.parametrize("loss, spiking", [
+    # falls steadily, then one epoch lands at 8x the best loss so far: a step threw it off
+    ([2.8, 1.4, 0.42, 0.48, 0.15, 0.6, 0.29, 0.2, 0.19, 0.12, 0.19, 0.1, 0.84, 0.24, 0.12, 0.08],
+     True),
+    # the same fall without the spike
+    ([2.8, 1.4, 0.42, 0.48, 0.15, 0.6, 0.29, 0.2, 0.19, 0.12, 0.19, 0.1, 0.09, 0.09, 0.08, 0.08],
+     False),
+    # a loss near 0 that triples is noise, not a spike (below SPIKE_MIN_SHARE of the first loss)
+    ([1.0, 0.1, 1e-3, 1e-4, 1e-5, 3e-5, 1e-5, 4e-5, 1e-5, 1e-5], False),
+])
+def test_one_large_spike_in_the_second_half_counts_as_oscillation(loss, spiking):
+    shape = history_checks.loss_shape(loss)
+    assert shape["oscillating"] is spiking
+    assert (shape["spike"] > 3.0) is spiking

@@ -189,6 +189,9 @@ def test_refusals_are_shown_and_the_settings_kept(page, tmp_path):
     page.get_by_test_id("learning-rate").fill("0.3")
     page.get_by_test_id("learning-rate").press("Enter")
     page.wait_for_function(f"() => {STATE}.settings.learning_rate === 0.3")
+    # the accepted change clears the refusal once the server has answered
+    page.wait_for_function("() => document.querySelector('[data-testid=error]').textContent"
+                           " === ''")
     assert error.inner_text() == ""
     page.get_by_test_id("batch-size").fill("-5")          # no Enter: sent once typing stops
     page.wait_for_function("() => document.querySelector('[data-testid=error]').textContent"

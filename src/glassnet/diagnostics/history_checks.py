@@ -26,6 +26,8 @@ def loss_shape(loss: Sequence[float]) -> dict[str, float | bool]:
     * ``rise = tail / first − 1`` (tail: the mean of the last ``HISTORY_TAIL`` of the epochs);
     * ``jump_share``: in the second half, the share of epochs whose loss rose by more than
       ``OSCILLATION_JUMP`` of the epoch before;
+    * ``spike``: the largest ratio, in the second half, of an epoch's loss to the lowest loss
+      before it, counted only when the rise exceeds ``SPIKE_MIN_SHARE`` of the first loss;
     * ``change = |tail − first| / first``.
     """
     v = np.asarray(loss, dtype=np.float64)
@@ -34,13 +36,17 @@ def loss_shape(loss: Sequence[float]) -> dict[str, float | bool]:
         half = v[len(v) // 2:]
         jumps = (half[1:] - half[:-1]) / np.abs(half[:-1])
         jump_share = float(np.mean(jumps > T.OSCILLATION_JUMP)) if len(half) > 1 else 0.0
+        low = np.minimum.accumulate(v)[len(v) // 2 - 1:-1] if len(v) > 1 else v[:0]
+        big = (half - low) > T.SPIKE_MIN_SHARE * abs(v[0])
+        spike = float(np.max(np.where(big, half / low, 0.0))) if big.any() else 0.0
         rise = tail / first - 1 if first > 0 else 0.0
         change = abs(tail - first) / first if first > 0 else 0.0
     finite = bool(np.isfinite(v).all())
     return {"first": first, "tail": tail, "rise": float(rise), "jump_share": jump_share,
             "change": float(change), "finite": finite,
             "rising": bool(not finite or rise > T.LOSS_RISE),
-            "oscillating": jump_share >= T.OSCILLATION_SHARE,
+            "spike": spike,
+            "oscillating": jump_share >= T.OSCILLATION_SHARE or spike > T.SPIKE_FACTOR,
             "flat": bool(finite and change < T.FLAT_LOSS_CHANGE)}
 
 
@@ -75,8 +81,12 @@ def lr_too_high(loss: Sequence[float] | None, ratios: Mapping[str, float] | None
                         f"{T.CHANCE_LOSS_FACTOR:g}× the {chance_loss:.4g} of a network that "
                         f"gives every class the same probability")
         elif shape["oscillating"]:
-            seen.append(f"the loss jumped up by more than {T.OSCILLATION_JUMP:.0%} in "
-                        f"{shape['jump_share']:.0%} of the later epochs")
+            if shape["jump_share"] >= T.OSCILLATION_SHARE:
+                seen.append(f"the loss jumped up by more than {T.OSCILLATION_JUMP:.0%} in "
+                            f"{shape['jump_share']:.0%} of the later epochs")
+            else:
+                seen.append(f"in a later epoch the loss jumped to {shape['spike']:.3g}× the "
+                            f"lowest it had reached")
     if not seen:
         return []
     lr_text = f" (lr={lr:g})" if lr is not None else ""

@@ -91,6 +91,13 @@ LOSS_RISE = 0.1
 OSCILLATION_SHARE = 0.3
 #: ... each of more than this share of the loss before it.
 OSCILLATION_JUMP = 0.1
+#: It also oscillates when, in the second half, one epoch's loss jumps to more than this
+#: multiple of the lowest loss before it (a step that threw the weights off what was learnt;
+#: the lr range test's divergence rule, LR_FIND_DIVERGE below, is the same idea) ...
+SPIKE_FACTOR = 3.0
+#: ... by more than this share of the first epoch's loss (so that the noise of a loss near 0
+#: is not counted).
+SPIKE_MIN_SHARE = 0.1
 #: A classifier's loss after training above this multiple of ``ln k`` (what predicting every
 #: class with probability 1/k scores: Karpathy's "input-independent baseline") means training
 #: made it worse than knowing nothing: the steps threw the weights about.
