@@ -217,6 +217,8 @@ def test_layers_and_controls_change_the_network_and_the_url(page, browser):
     assert edge.locator("title").text_content() == f"weight {w:.4f}"
     assert edge.get_attribute("stroke") == ("rgb(8,119,189)" if w >= 0 else "rgb(245,147,34)")
     edge.hover(force=True)
+    page.wait_for_function("() => location.hash.includes('optimizer=nesterov') && "
+                           "location.hash.includes('activation=relu')")      # written on change
     url = page.url
     assert "optimizer=nesterov" in url and "activation=relu" in url and "hidden=4&" in url
     shown = page.evaluate(f"{STATE}.frame.output.values")

@@ -90,8 +90,20 @@ function showError(message) {
   $("error").classList.toggle("shown", Boolean(message));
 }
 
+// Changes go to the server one at a time, in order, so that an older answer never
+// overwrites a newer one (each answer carries the whole settings).
+let inOrder = Promise.resolve();
+function queued(task) {
+  inOrder = inOrder.then(task, task);
+  return inOrder;
+}
+
 // Send changed settings; on refusal show why and put the controls back as they were.
-async function send(changes) {
+function send(changes) {
+  return queued(() => sendNow(changes));
+}
+
+async function sendNow(changes) {
   try {
     const data = await post("/api/settings", { sid: state.sid, settings: changes });
     state.settings = data.settings;
@@ -103,7 +115,11 @@ async function send(changes) {
   writeHash();
 }
 
-async function control(action) {
+function control(action) {
+  return queued(() => controlNow(action));
+}
+
+async function controlNow(action) {
   try {
     const data = await post("/api/control", { sid: state.sid, action });
     state.settings = data.settings;
