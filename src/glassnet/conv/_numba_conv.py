@@ -60,66 +60,90 @@ def bias_add(z, b):                                 # pragma: no cover - compile
 def relu_backward(g, a, out):                       # pragma: no cover - compiled
     """``out = g · [a > 0]`` for flat arrays: the reference's ``np.multiply(g, a > 0)`` (the
     mask is 1.0 or 0.0, so a NaN or ±inf gradient times 0 is NaN there too)."""
+    zero = np.zeros(1, dtype=g.dtype)[0]
     for k in range(g.shape[0]):
         gk = g[k]
-        out[k] = gk * 1 if a[k] > 0 else gk * 0
+        out[k] = gk if a[k] > 0 else gk * zero
     return out
 
 
 @_jit
 def col2im(dcols, dx, stride_h, stride_w, top, left):  # pragma: no cover - compiled
-    """Adjoint of im2col, the reference's tap-by-tap ``+=``: each pixel starts at 0 and adds
-    the columns that read it in tap order ``(i, j)``. ``dcols: (C, kh, kw, A, Ho, Wo, B)``,
-    ``dx: (C, A, H, W, B)``, both C-contiguous; ``dx`` is overwritten."""
+    """Adjoint of im2col, the reference's tap-by-tap ``+=``: ``dx`` starts at 0 and each tap
+    ``(i, j)`` in turn adds its columns onto the pixels they read, so every pixel sums the
+    same numbers in the same order. ``dcols: (C, kh, kw, A, Ho, Wo, B)``, ``dx: (C, A, H, W,
+    B)``, both C-contiguous; ``dx`` is overwritten. ``dcols`` is read once, in order."""
     c_n, kh, kw, a_n, ho, wo, b_n = dcols.shape
     h_n, w_n = dx.shape[2], dx.shape[3]
     for c in range(c_n):
         for a in range(a_n):
+            plane = dx[c, a]
             for h in range(h_n):
                 for w in range(w_n):
-                    acc = dx[c, a, h, w]
+                    row = plane[h, w]
                     for k in range(b_n):
-                        acc[k] = 0
-                    for i in range(kh):
-                        num_h = h + top - i                 # p·sh = h + top − i
-                        if num_h < 0 or num_h % stride_h:
-                            continue
-                        p = num_h // stride_h
-                        if p >= ho:
-                            continue
-                        for j in range(kw):
-                            num_w = w + left - j
-                            if num_w < 0 or num_w % stride_w:
-                                continue
-                            q = num_w // stride_w
-                            if q >= wo:
-                                continue
-                            src = dcols[c, i, j, a, p, q]
+                        row[k] = 0
+        for i in range(kh):
+            # outputs p whose pixel h = p·sh + i − top lies in 0 <= h < H
+            p0 = max(0, -((i - top) // stride_h))
+            p1 = min(ho, (h_n - 1 + top - i) // stride_h + 1)
+            for j in range(kw):
+                q0 = max(0, -((j - left) // stride_w))
+                q1 = min(wo, (w_n - 1 + left - j) // stride_w + 1)
+                for a in range(a_n):
+                    src_plane = dcols[c, i, j, a]
+                    dst_plane = dx[c, a]
+                    for p in range(p0, p1):
+                        h = p * stride_h + i - top
+                        for q in range(q0, q1):
+                            src = src_plane[p, q]
+                            dst = dst_plane[h, q * stride_w + j - left]
                             for k in range(b_n):
-                                acc[k] = acc[k] + src[k]
+                                dst[k] = dst[k] + src[k]
     return dx
+
+
+@_jit
+def _take(rem, hit, zero):                          # pragma: no cover - compiled
+    return rem if hit else rem * zero               # the reference's rem · 1.0 or rem · 0.0
 
 
 @_jit
 def max_pool_forward(x, out, ph, pw):               # pragma: no cover - compiled
     """Non-overlapping ``ph × pw`` max pooling of ``x: (O, H, W, I)`` into ``out: (O, Ho, Wo,
     I)``, in the reference's order: the maximum of each window row over its columns
-    (``row_max``), then of those over the rows."""
+    (``row_max``), then of those over the rows. The innermost loops run over ``I``."""
     o_n, ho, wo, i_n = out.shape
+    if ph == 2 and pw == 2:
+        for o in range(o_n):
+            for p in range(ho):
+                for q in range(wo):
+                    a, b = x[o, 2 * p, 2 * q], x[o, 2 * p, 2 * q + 1]
+                    c, d = x[o, 2 * p + 1, 2 * q], x[o, 2 * p + 1, 2 * q + 1]
+                    dst = out[o, p, q]
+                    for k in range(i_n):
+                        dst[k] = _max(_max(a[k], b[k]), _max(c[k], d[k]))
+        return out
+    row = np.empty(i_n, dtype=x.dtype)
     for o in range(o_n):
         for p in range(ho):
             for q in range(wo):
                 dst = out[o, p, q]
-                for k in range(i_n):
-                    best = x[o, p * ph, q * pw, k]
+                for r in range(ph):
+                    src = x[o, p * ph + r]
+                    first = src[q * pw]
+                    for k in range(i_n):
+                        row[k] = first[k]
                     for j in range(1, pw):
-                        best = _max(best, x[o, p * ph, q * pw + j, k])
-                    for r in range(1, ph):
-                        row = x[o, p * ph + r, q * pw, k]
-                        for j in range(1, pw):
-                            row = _max(row, x[o, p * ph + r, q * pw + j, k])
-                        best = _max(best, row)
-                    dst[k] = best
+                        col = src[q * pw + j]
+                        for k in range(i_n):
+                            row[k] = _max(row[k], col[k])
+                    if r == 0:
+                        for k in range(i_n):
+                            dst[k] = row[k]
+                    else:
+                        for k in range(i_n):
+                            dst[k] = _max(dst[k], row[k])
     return out
 
 
@@ -131,29 +155,62 @@ def max_pool_backward(grad, x, out, dx, ph, pw):    # pragma: no cover - compile
     ``remaining −= taken``; the last row / column gets what remains). ``grad, out: (O, Ho, Wo,
     I)``, ``x, dx: (O, H, W, I)``; cells outside every window are left as they are."""
     o_n, ho, wo, i_n = out.shape
+    zero = np.zeros(1, dtype=grad.dtype)[0]
+    if ph == 2 and pw == 2:
+        for o in range(o_n):
+            for p in range(ho):
+                for q in range(wo):
+                    a, b = x[o, 2 * p, 2 * q], x[o, 2 * p, 2 * q + 1]
+                    c, d = x[o, 2 * p + 1, 2 * q], x[o, 2 * p + 1, 2 * q + 1]
+                    da, db = dx[o, 2 * p, 2 * q], dx[o, 2 * p, 2 * q + 1]
+                    dc, dd = dx[o, 2 * p + 1, 2 * q], dx[o, 2 * p + 1, 2 * q + 1]
+                    g, best = grad[o, p, q], out[o, p, q]
+                    for k in range(i_n):
+                        r0 = _max(a[k], b[k])
+                        r1 = _max(c[k], d[k])
+                        d0 = _take(g[k], r0 == best[k], zero)
+                        d1 = g[k] - d0
+                        t0 = _take(d0, a[k] == r0, zero)
+                        da[k] = t0
+                        db[k] = d0 - t0
+                        t1 = _take(d1, c[k] == r1, zero)
+                        dc[k] = t1
+                        dd[k] = d1 - t1
+        return dx
+    row = np.empty(i_n, dtype=x.dtype)
+    rem_rows = np.empty(i_n, dtype=grad.dtype)
+    rem = np.empty(i_n, dtype=grad.dtype)
     for o in range(o_n):
         for p in range(ho):
             for q in range(wo):
+                g, best = grad[o, p, q], out[o, p, q]
                 for k in range(i_n):
-                    best = out[o, p, q, k]
-                    rem_rows = grad[o, p, q, k]
-                    for r in range(ph):
-                        r0 = p * ph + r
-                        row = x[o, r0, q * pw, k]           # this row's maximum, as forward
-                        for j in range(1, pw):
-                            row = _max(row, x[o, r0, q * pw + j, k])
-                        if r < ph - 1:
-                            d_row = rem_rows * 1 if row == best else rem_rows * 0
-                            rem_rows = rem_rows - d_row
-                        else:
-                            d_row = rem_rows
-                        rem = d_row
-                        for j in range(pw - 1):
-                            c0 = q * pw + j
-                            taken = rem * 1 if x[o, r0, c0, k] == row else rem * 0
-                            dx[o, r0, c0, k] = taken
-                            rem = rem - taken
-                        dx[o, r0, q * pw + pw - 1, k] = rem
+                    rem_rows[k] = g[k]
+                for r in range(ph):
+                    src, dst = x[o, p * ph + r], dx[o, p * ph + r]
+                    first = src[q * pw]
+                    for k in range(i_n):
+                        row[k] = first[k]
+                    for j in range(1, pw):              # this row's maximum, as forward
+                        col = src[q * pw + j]
+                        for k in range(i_n):
+                            row[k] = _max(row[k], col[k])
+                    if r < ph - 1:
+                        for k in range(i_n):
+                            rem[k] = _take(rem_rows[k], row[k] == best[k], zero)
+                            rem_rows[k] = rem_rows[k] - rem[k]
+                    else:
+                        for k in range(i_n):
+                            rem[k] = rem_rows[k]
+                    for j in range(pw - 1):
+                        col, target = src[q * pw + j], dst[q * pw + j]
+                        for k in range(i_n):
+                            taken = _take(rem[k], col[k] == row[k], zero)
+                            target[k] = taken
+                            rem[k] = rem[k] - taken
+                    target = dst[q * pw + pw - 1]
+                    for k in range(i_n):
+                        target[k] = rem[k]
     return dx
 
 
