@@ -215,3 +215,33 @@ def test_a_long_planned_run_loads_the_kernels_after_its_first_step():
             "m.layers[0].forward(X, training=True); "
             "print('numba' in sys.modules, ('bias_relu', 'float32') in compiled.loaded())")
     assert _fresh(code) == "True True"
+
+
+def test_a_short_planned_run_never_loads_them():
+    code = (FIT + "from glassnet import accel; from glassnet.conv import compiled; "
+            "accel.planned_steps = lambda: 3; m.build((1, 12, 12)); "
+            "[m.layers[0].forward(X, training=True) for _ in range(5)]; "
+            "print('numba' in sys.modules, compiled.loaded())")
+    assert _fresh(code) == "False []"
+
+
+def test_outside_fit_they_load_once_the_saving_forgone_adds_up_to_the_load():
+    code = ("import sys, numpy as np; from glassnet.conv import compiled; "
+            "n = int(compiled.LOAD_SECONDS / (compiled.SAVING_NS['col2im'] * 1e-9)); "
+            "first = compiled.kernel('col2im', np.float32, 'site', n // 2); "
+            "assert first is None and 'numba' not in sys.modules; "
+            "later = compiled.kernel('col2im', np.float32, 'site', n); "
+            "print(later is not None, 'numba' in sys.modules)")
+    assert _fresh(code) == "True True"
+
+
+def test_without_numba_the_layers_run_the_reference(monkeypatch):
+    monkeypatch.setattr(compiled, "_ready", {})
+    monkeypatch.setattr(compiled, "_module", None)
+    monkeypatch.setattr(compiled, "unavailable_reason", "numba cannot be imported (test)")
+    assert compiled.kernel("max_pool_forward", np.float32, "x", 10 ** 12) is None
+    assert not compiled.load([np.float32])
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(16, 1, 8, 8)).astype(np.float32)
+    model = small_cnn(np.float32)
+    model.fit(X, np.arange(16) % 5, epochs=1, batch_size=8, verbose=0)

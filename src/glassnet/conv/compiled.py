@@ -9,10 +9,10 @@ optimizer kernels of :mod:`glassnet.accel`:
 
 * nothing here imports numba when glassnet is imported, or for a run that does not repay it;
 * inside ``fit`` (``glassnet.accel.planned_steps()`` tells the steps it plans), the first
-  training step on the NumPy path measures nothing but adds up the estimated saving of each
-  kernel call (:data:`SAVING_NS` per number it touches); when the planned steps × that saving
-  per step exceed :data:`LOAD_SECONDS`, the kernels are loaded at the second step, else not in
-  this run;
+  training step runs on the NumPy path and adds up the estimated saving of each kernel call
+  (:data:`SAVING_NS` per number it touches); when the planned steps × that saving per step
+  exceed :data:`LOAD_SECONDS`, the kernels are loaded at the second step, else not in this
+  run;
 * outside ``fit`` (a loop of ``train_step`` calls, of unknown length), they are loaded once the
   calls made on the NumPy path add up to :data:`LOAD_SECONDS` of estimated saving;
 * :func:`load` loads them at once (``benchmarks/bench.py`` does, before it times anything);
@@ -34,13 +34,14 @@ from glassnet import accel
 
 KERNELS = ("bias_relu", "relu_backward", "col2im", "max_pool_forward", "max_pool_backward")
 DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
-LOAD_SECONDS = 0.8
+LOAD_SECONDS = 0.6
 """What importing numba and loading the kernels of one dtype is taken to cost (measured
-0.3-0.7 s; rounded up)."""
-SAVING_NS = {"bias_relu": 0.3, "relu_backward": 0.5, "col2im": 0.2,
-             "max_pool_forward": 1.0, "max_pool_backward": 2.0}
-"""Estimated nanoseconds a kernel saves per number of the array it is called for (rounded
-down from ``benchmarks/profile_step.py``'s cnn and cnn_acc steps)."""
+0.43-0.54 s in a fresh process: numba 0.14-0.18 s, the five kernels 0.29-0.35 s)."""
+SAVING_NS = {"bias_relu": 0.3, "relu_backward": 0.1, "col2im": 0.2,
+             "max_pool_forward": 0.2, "max_pool_backward": 0.3}
+"""Nanoseconds a kernel saves per number of the array it is called for, measured on the
+layers of bench.py's cnn_acc one call at a time and rounded down (whole training steps save
+about twice as much: 22.8 → 17.1 ms per cnn_acc step, 7.7 → 2.9 ms per cnn step)."""
 
 _module: ModuleType | None = None
 unavailable_reason: str | None = None
