@@ -6,6 +6,8 @@
   im2col / col2im, the convolution and pooling passes used by :class:`glassnet.layers.Conv2D`,
   ``MaxPool2D`` and ``AvgPool2D``; :mod:`glassnet.conv.workspace`: the arrays those layers keep
   between training steps.
+* :mod:`glassnet.conv.compiled`: numba kernels for max pooling, col2im and the bias + ReLU of a
+  convolution (same bits as the NumPy code), loaded only when a run repays loading them.
 """
 
 from glassnet.conv.filters import convolve2d, feature_maps, to_grayscale
