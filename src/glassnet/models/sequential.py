@@ -198,6 +198,8 @@ class Sequential:
         targets = [p for layer in self.layers for p in layer.params.values()]
         for t, w in zip(targets, check_weights(targets, weights), strict=True):
             t[...] = w
+        if self._guard is not None:
+            self._guard.weights_unknown()
 
     @property
     def n_params(self) -> int:
@@ -280,6 +282,12 @@ class Sequential:
             The batch's loss (mean over its samples, plus the L1/L2 penalties), before the update.
         """
         xb, yb = self._batch(xb, yb)
+        self._guard.weights_unknown()            # the caller may have written the weights
+        return self._step(xb, yb)
+
+    def _step(self, xb: np.ndarray, yb: np.ndarray) -> float:
+        """:meth:`train_step` on a checked batch (``fit`` calls it directly for the batches it
+        checked; it tells the guard when a callback may have written the weights)."""
         # forward
         a = self._forward(xb, training=True)
         # loss and dZ (dZ = A − Y for the sigmoid and softmax heads)
