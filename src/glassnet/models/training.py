@@ -163,8 +163,10 @@ def _epoch(model, plan: _Plan, epoch: int, seed: int, hooks: _Hooks, progress: P
         guard.weights_unknown()
     batch_begin, batch_end = hooks.batch_begin, hooks.batch_end
     batch_code = bool(batch_begin or batch_end)
-    # A subclass's own train_step is what fit runs (the hook for other tools).
-    step = model._step if type(model).train_step is Sequential.train_step else model.train_step
+    # A train_step of one's own (a subclass's, or set on the model) is what fit runs: the hook
+    # for other tools.
+    own = getattr(model.train_step, "__func__", None) is not Sequential.train_step
+    step = model.train_step if own else model._step
     means = RunningMeans(model.metrics)
     progress.epoch_begin(epoch)
     for b, (xb, yb) in enumerate(batches(plan.X, plan.y, plan.batch_size,
