@@ -69,8 +69,9 @@ class GlassnetRunner:
         done before the timed epochs so that none of them pays it; returns its seconds."""
         if not self.model.built:
             self.model.build(self.X.shape[1:])
-        return _start_kernels(self.model.optimizer, self.model.dtype, self.accel_context(),
-                              self.model.n_params)
+        return (_start_kernels(self.model.optimizer, self.model.dtype, self.accel_context(),
+                               self.model.n_params)
+                + _start_conv_kernels(self.model, self.accel_context()))
 
     def epoch(self):
         with self.accel_context():
@@ -167,6 +168,22 @@ def _start_kernels(optimizer, dtype, context, n_params: int | None = None) -> fl
     if not gn.accel._enabled or (n_params is not None and n_params < gn.accel.MIN_SIZE):
         return 0.0
     return _timed(lambda: gn.accel.load([_kernel_name(optimizer)], [dtype]))
+
+
+def _start_conv_kernels(model, context) -> float:
+    """Seconds to load the compiled kernels of the convolution and pooling layers
+    (``glassnet.conv.compiled``) for a model that has such layers; nothing for a numpy-only
+    runner, another model, or a glassnet without them."""
+    if context is not None and not isinstance(context, contextlib.nullcontext):
+        return 0.0
+    try:
+        from glassnet.conv import compiled
+    except ImportError:                             # an older glassnet (ab_compare's tree A)
+        return 0.0
+    image = (gn.layers.Conv2D, gn.layers.MaxPool2D)
+    if not gn.accel._enabled or not any(isinstance(lay, image) for lay in model.layers):
+        return 0.0
+    return _timed(lambda: compiled.load([model.dtype]))
 
 
 def _timed(fn) -> float:

@@ -30,7 +30,15 @@ MODELS = {
                           L.Dense(10, "softmax")], lambda: gn.optimizers.Adam(1e-3), 128),
     "mlp_sgd": (lambda: [L.Dense(30, "sigmoid"), L.Dense(10, "softmax")],
                 lambda: gn.optimizers.SGD(lr=0.5), 10),
+    "cnn": (lambda: [L.Conv2D(8, 3, padding="same", activation="relu"), L.MaxPool2D(2),
+                     L.Conv2D(16, 3, padding="same", activation="relu"), L.MaxPool2D(2),
+                     L.Flatten(), L.Dense(10, "softmax")], lambda: gn.optimizers.Adam(1e-3), 64),
+    "cnn_acc": (lambda: [L.Conv2D(16, 5, padding="same", activation="relu"), L.MaxPool2D(2),
+                         L.Conv2D(32, 5, padding="same", activation="relu"), L.MaxPool2D(2),
+                         L.Flatten(), L.Dense(128, "relu"), L.Dense(10, "softmax")],
+                lambda: gn.optimizers.Adam(1e-3), 64),
 }
+SAMPLES = {"cnn": 10_000}          # bench.py's sizes (default: all of MNIST's training set)
 
 
 class Clock:
@@ -49,7 +57,8 @@ class Clock:
 def profile(name: str, epochs: int) -> tuple[dict[str, float], int, float]:
     """Seconds per phase in the last of ``epochs`` epochs, the number of steps, the total."""
     layers, optimizer, batch = MODELS[name]
-    (Xtr, ytr), _, _ = gn.datasets.load_mnist()
+    (Xtr, ytr), _, _ = gn.datasets.load_mnist(flatten=not name_is_cnn(name))
+    Xtr, ytr = np.ascontiguousarray(Xtr[:SAMPLES.get(name)]), ytr[:SAMPLES.get(name)]
     model = gn.Sequential(layers(), seed=0)
     model.compile(loss="categorical_crossentropy", optimizer=optimizer())
     X, y = model._check_Xy(Xtr, ytr)
@@ -84,17 +93,25 @@ def profile(name: str, epochs: int) -> tuple[dict[str, float], int, float]:
     return phases, math.ceil(len(X) / batch), total
 
 
+def name_is_cnn(name: str) -> bool:
+    return name.startswith("cnn")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("workload", choices=list(MODELS))
     parser.add_argument("--epochs", type=int, default=3, help="epochs to run (default 3)")
     parser.add_argument("--numpy-only", action="store_true",
-                        help="run the optimizer's NumPy reference code, not numba's kernel")
+                        help="run the NumPy reference code, not numba's kernels")
     args = parser.parse_args(argv)
     if args.numpy_only:
         gn.accel.set_enabled(False)
     elif gn.accel.available():
         gn.accel.load()          # as bench.py does: no timed step pays numba's start-up
+        if name_is_cnn(args.workload):
+            from glassnet.conv import compiled
+
+            compiled.load([np.float32])
     phases, steps, total = profile(args.workload, args.epochs)
     print(f"{args.workload}: {total:.3f} s for one epoch of {steps} steps "
           f"(glassnet.accel {'on' if gn.accel.enabled() else 'off'})")

@@ -124,7 +124,7 @@ def as_image_batch(x: Any, who: str, dtype: Any = None) -> np.ndarray:
 # ----------------------------------------------------------------------------- Conv2D passes
 
 
-def conv2d_forward(x: np.ndarray, W: np.ndarray, b: np.ndarray, stride: Pair = (1, 1),
+def conv2d_forward(x: np.ndarray, W: np.ndarray, b: np.ndarray | None, stride: Pair = (1, 1),
                    pads: Pads = ((0, 0), (0, 0)), keep_cols: bool = True,
                    chunk: int | None = None, cols_out: np.ndarray | None = None,
                    cols_ready: bool = False, out: np.ndarray | None = None,
@@ -135,7 +135,8 @@ def conv2d_forward(x: np.ndarray, W: np.ndarray, b: np.ndarray, stride: Pair = (
     ----------
     x : ndarray, shape (N, C, H, W)
     W : ndarray, shape (F, C, kh, kw)
-    b : ndarray, shape (F,)
+    b : ndarray, shape (F,), or None
+        None: no bias is added (the layer adds it, fused with its activation).
     stride : (sh, sw)
     pads : ((top, bottom), (left, right))
         Zero padding, see :func:`conv_geometry`.
@@ -191,7 +192,8 @@ def conv2d_forward(x: np.ndarray, W: np.ndarray, b: np.ndarray, stride: Pair = (
                 buf = np.empty((w_mat.shape[1], (e - s) * ho * wo), dtype=x.dtype)
             im2col(x[s:e], kernel, stride, out=buf, pads=pads, fill_padding=not ready)
             np.matmul(w_mat, buf, out=z[:, s * ho * wo:e * ho * wo])
-    z += b[:, None]
+    if b is not None:
+        z += b[:, None]
     if batch_last:
         return z.reshape(f, ho, wo, n).transpose(3, 0, 1, 2), (cols if keep_cols else None)
     return z.reshape(f, n, ho, wo).transpose(1, 0, 2, 3), (cols if keep_cols else None)
@@ -200,8 +202,8 @@ def conv2d_forward(x: np.ndarray, W: np.ndarray, b: np.ndarray, stride: Pair = (
 def conv2d_backward(dz: np.ndarray, cols: np.ndarray, W: np.ndarray, x_shape: tuple[int, ...],
                     stride: Pair, pads: Pads, dW: np.ndarray, db: np.ndarray,
                     need_dx: bool = True, dcols_out: np.ndarray | None = None,
-                    dx_out: np.ndarray | None = None, batch_last: bool = False
-                    ) -> np.ndarray | None:
+                    dx_out: np.ndarray | None = None, batch_last: bool = False,
+                    col2im_fn=None) -> np.ndarray | None:
     """Gradients of :func:`conv2d_forward` given ``dz = dL/dz``.
 
     Parameters
@@ -227,6 +229,9 @@ def conv2d_backward(dz: np.ndarray, cols: np.ndarray, W: np.ndarray, x_shape: tu
         Array to write ``dx`` into (see :func:`col2im`).
     batch_last : bool
         ``cols`` has its columns ordered ``(p, q, n)``, as in :func:`conv2d_forward`.
+    col2im_fn : callable, optional
+        Stands in for :func:`col2im` (same arguments, same result): the layer passes the
+        compiled one of :mod:`glassnet.conv.compiled`.
 
     Returns
     -------
@@ -247,7 +252,8 @@ def conv2d_backward(dz: np.ndarray, cols: np.ndarray, W: np.ndarray, x_shape: tu
     if not need_dx:
         return None
     dcols = np.matmul(W.reshape(f, -1).T, dz_mat, out=dcols_out)  # (C·kh·kw, N·Ho·Wo)
-    return col2im(dcols, x_shape, W.shape[2:], stride, pads, out=dx_out, batch_last=batch_last)
+    scatter = col2im if col2im_fn is None else col2im_fn
+    return scatter(dcols, x_shape, W.shape[2:], stride, pads, out=dx_out, batch_last=batch_last)
 
 
 def product_nt(a: np.ndarray, b: np.ndarray, block: int = 2048) -> np.ndarray:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
 
 from glassnet import activations, initializers
 from glassnet._validation import check_choice, check_int, check_number
+from glassnet.conv import compiled
 from glassnet.conv.ops import (
     PADDINGS,
     as_pair,
@@ -37,6 +39,17 @@ def _from_filters_last(z_pf: np.ndarray, shape: tuple[int, ...], batch_last: boo
     if batch_last:
         return z_pf.T.reshape(f, ho, wo, n).transpose(3, 0, 1, 2)
     return z_pf.T.reshape(f, n, ho, wo).transpose(1, 0, 2, 3)
+
+
+def _flat(a: np.ndarray) -> np.ndarray:
+    """The 1-D memory of ``a``, which is the transpose of a C-contiguous array."""
+    return a.T.reshape(-1)
+
+
+def _same_memory(g: np.ndarray, a: np.ndarray) -> bool:
+    """Both ``(pixels, F)`` matrices are transposes of C-contiguous arrays, so their flat
+    memories line up number for number."""
+    return g.T.flags.c_contiguous and a.T.flags.c_contiguous and g.shape == a.shape
 
 
 class Conv2D(Penalized, ImageLayer):
@@ -129,13 +142,21 @@ class Conv2D(Penalized, ImageLayer):
             cols_out = self._work.scratch("cols", (W[0].size, len(x) * ho * wo), self.dtype,
                                           tag=x.shape, zeros=True)
             z_out = self._work.output("z", (f, len(x) * ho * wo), self.dtype)
+        # Bias and ReLU in one compiled pass over z (same bits), where that is loaded.
+        fused = None
+        if training and self.activation.name == "relu" and not self.fused_head:
+            fused = compiled.kernel("bias_relu", self.dtype, (id(self), "bias_relu"),
+                                    z_out.size)
         # Training works batch-last (fast im2col/col2im, see conv.im2col); inference goes
         # batch-first, in chunks of samples that bound the memory of the im2col matrix.
-        z, cols = conv2d_forward(x, W, self.params["b"], self.stride, pads, keep_cols=training,
-                                 chunk=chunk, cols_out=cols_out, cols_ready=training,
-                                 out=z_out, batch_last=training)
+        z, cols = conv2d_forward(x, W, None if fused else self.params["b"], self.stride, pads,
+                                 keep_cols=training, chunk=chunk, cols_out=cols_out,
+                                 cols_ready=training, out=z_out, batch_last=training)
         z_pf = _filters_last(z, training)                              # (n·Ho·Wo, F), a view
-        if self.fused_head:
+        if fused is not None:
+            a_pf = z_pf
+            fused(z_out, self.params["b"])                  # z_out is z_pf's memory, (F, P)
+        elif self.fused_head:
             self.logits = z
             a_pf = self.activation.forward(z_pf)
         else:
@@ -153,20 +174,28 @@ class Conv2D(Penalized, ImageLayer):
         g_pf = _filters_last(grad, batch_last)                         # (n·Ho·Wo, F)
         if self.fused_head or self.activation.name == "linear":
             dz_pf = g_pf                                                # dL/dz given directly
+        elif self.activation.name == "relu" and (
+                step := compiled.kernel("relu_backward", self.dtype, (id(self), "relu_bwd"),
+                                        a_pf.size)) is not None and _same_memory(g_pf, a_pf):
+            dz_pf = self._work.scratch("dz", (a_pf.shape[1], a_pf.shape[0]), self.dtype).T
+            step(_flat(g_pf), _flat(a_pf), _flat(dz_pf))        # = g · [a > 0], same bits
         else:
             dz_pf = self.activation.backward(g_pf, a_pf)
         dz = _from_filters_last(dz_pf, expected, batch_last)
         W = self.params["W"]
         if cols is None:                        # forward ran in inference mode: rebuild cols
             cols = im2col(x, self.kernel_size, self.stride, pads=pads, batch_last=batch_last)
-        dcols = dx = None
+        dcols = dx = scatter = None
         if self.need_input_grad:
+            fn = compiled.kernel("col2im", self.dtype, (id(self), "col2im"), cols.size)
+            if fn is not None:
+                scatter = functools.partial(compiled.col2im, fn)
             dcols = self._work.scratch("dcols", cols.shape, self.dtype)
             dx = self._work.output("dx", x.shape, self.dtype,
                                    layout=(1, 2, 3, 0) if batch_last else (1, 0, 2, 3))
         dx = conv2d_backward(dz, cols, W, x.shape, self.stride, pads, self.grads["W"],
                              self.grads["b"], need_dx=self.need_input_grad, dcols_out=dcols,
-                             dx_out=dx, batch_last=batch_last)
+                             dx_out=dx, batch_last=batch_last, col2im_fn=scatter)
         self._add_penalty_gradient()
         return dx
 

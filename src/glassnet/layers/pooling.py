@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from glassnet._validation import check_choice
+from glassnet.conv import compiled
 from glassnet.conv.ops import PADDINGS, as_pair, conv_geometry, pair_to_config
 from glassnet.conv.pool_ops import (
     avg_pool_backward,
@@ -81,6 +82,7 @@ class MaxPool2D(_Pool2D):
     def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         x, pads = self._prepare(x)
         row_max = None
+        compiled_fwd = False
         if self.stride == self.pool_size and not any(pads[0] + pads[1]):
             out = row_max = None                                # the separable fast path
             if training:                                        # arrays kept between steps
@@ -88,20 +90,44 @@ class MaxPool2D(_Pool2D):
                 n, c = x.shape[:2]
                 layout = layout_of(x)
                 out = self._work.output("out", (n, c, ho, wo), x.dtype, layout)
-                row_max = self._work.scratch("row_max", (n, c, ho * self.pool_size[0], wo),
-                                             x.dtype, layout)
-            out, row_max = tiled_max_pool_forward(x, self.pool_size, out, row_max)
+                fn = compiled.kernel("max_pool_forward", x.dtype, (id(self), "forward"),
+                                     x.size)
+                views = None if fn is None else compiled.memory_view(x)
+                if views is not None and views[1] == layout:
+                    # one compiled pass, same bits; the backward recomputes the row maxima
+                    fn(views[0], compiled.memory_view(out)[0], *self.pool_size)
+                    compiled_fwd = True
+                else:
+                    row_max = self._work.scratch("row_max", (n, c, ho * self.pool_size[0], wo),
+                                                 x.dtype, layout)
+            if not compiled_fwd:
+                out, row_max = tiled_max_pool_forward(x, self.pool_size, out, row_max)
         else:
             out = max_pool_forward(x, self.pool_size, self.stride, pads)
-        self._cache = (x, out, pads, row_max)
+        self._cache = (x, out, pads, row_max, compiled_fwd)
         return out
 
     def backward(self, grad: np.ndarray) -> np.ndarray:
-        x, out, pads, row_max = self._cache
+        x, out, pads, row_max, compiled_fwd = self._cache
         self._check_grad(grad, x.shape)
         dx = None
-        if row_max is not None:
+        if row_max is not None or compiled_fwd:
             dx = self._work.output("dx", x.shape, x.dtype, layout_of(x))
+        if compiled_fwd:
+            fn = compiled.kernel("max_pool_backward", x.dtype, (id(self), "backward"), x.size)
+            g = None if fn is None else compiled.memory_view(grad)
+            if fn is not None and (g is None or g[1] != layout_of(x)):
+                # e.g. from Flatten, C-ordered: one small copy into the layout of x
+                g_copy = self._work.scratch("grad", grad.shape, grad.dtype, layout_of(x))
+                np.copyto(g_copy, grad)
+                g = compiled.memory_view(g_copy)
+            if g is not None:
+                if (out.shape[2] * self.pool_size[0], out.shape[3] * self.pool_size[1]) \
+                        != x.shape[2:]:
+                    dx[...] = 0                                 # cells in no window get 0
+                fn(g[0], compiled.memory_view(x)[0], compiled.memory_view(out)[0],
+                   compiled.memory_view(dx)[0], *self.pool_size)
+                return dx
         return max_pool_backward(grad, x, out, self.pool_size, self.stride, pads, row_max,
                                  dx=dx, work=self._work)
 

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from glassnet import accel
 from glassnet._validation import check_int, check_number
 from glassnet.callbacks import Callback, History, LearningRateScheduler
 from glassnet.datasets.labels import explain_text_labels
@@ -109,7 +110,8 @@ def fit(model, X: Any, y: Any, epochs: int = 1, batch_size: int | None = None,
     try:
         # Overflow on the way to a divergence is reported as DivergenceError, not as warnings.
         with InterruptGuard() as interrupt, np.errstate(over="ignore", invalid="ignore",
-                                                        divide="ignore"):
+                                                        divide="ignore"), \
+                accel.planning((plan.epochs - plan.initial_epoch) * n_batches):
             for epoch in range(plan.initial_epoch, plan.epochs):
                 logs = _epoch(model, plan, epoch, seed, hooks, progress, interrupt)
                 if model.stop_training:
