@@ -12,17 +12,25 @@ same bits, which the tests check for every optimizer.
 When the kernels are used
 -------------------------
 Loading them costs about 0.4-1 s (importing numba, then each kernel from numba's on-disk cache)
-and about 115 MiB of memory, once per process; below :data:`MIN_SIZE` parameters a fused update
-saves a few microseconds a step, which never repays that. So:
+and about 115 MiB of memory, once per process; a fused update saves about a nanosecond per
+weight for Adam, RMSprop and Adagrad, and far less for SGD (:data:`SAVING_NS`, measured on a
+784-256-128-10 net). A run repays the load only when it makes enough updates of enough weights,
+so:
 
 * an update of fewer than :data:`MIN_SIZE` parameters never loads anything (numba is not even
   imported): small models train on the NumPy path, with no start-up cost;
-* updates of :data:`MIN_SIZE` parameters or more run on the NumPy path too until they have
-  updated :data:`START_WORK` numbers in all (about 85 steps of a 784-256-128-10 net: a run
-  that has come that far is likely a long one); then the kernel they need is loaded, and the
-  run goes on with it. Both paths give the same bits, so the switch changes nothing but the
-  speed;
+* inside ``fit`` (which says how many steps it plans, with :func:`planning`), a kernel is loaded
+  at the first step when the planned steps × parameters × :data:`SAVING_NS` come to more than
+  :data:`LOAD_SECONDS`, and never during that run otherwise: a first ``fit`` pays the load only
+  when the run wins it back (a 313-step 784-256-128-10 Adam fit saves about 0.08 s, so it stays
+  on the NumPy path; one of 5 000 steps saves over a second, so it loads at once);
+* outside ``fit`` (a loop of ``train_step`` calls, of unknown length), updates of
+  :data:`MIN_SIZE` parameters or more run on the NumPy path until they have updated
+  :data:`START_WORK` numbers in all (about 85 steps of a 784-256-128-10 net); then the kernel
+  is loaded and the run goes on with it;
 * a kernel that is loaded (that way or by :func:`load`) is used for arrays of any size.
+
+Both paths give the same bits, so the switch changes nothing but the speed.
 
 Loading on a background thread instead was measured and lost: the loader is Python code that
 holds the GIL and takes a core from the two-thread BLAS, which slowed the training thread by
@@ -52,6 +60,13 @@ START_WORK = 20_000_000
 """Numbers that updates of :data:`MIN_SIZE` or more parameters update, per kernel and dtype,
 on the NumPy path before the kernel is loaded (see above)."""
 
+LOAD_SECONDS = 0.7
+"""What loading numba and a kernel is taken to cost (measured 0.4-0.9 s). With the savings of
+:data:`SAVING_NS` rounded down, a run that loads a kernel wins the load back."""
+SAVING_NS = {"sgd": 0.03, "sgd_momentum": 0.1, "adam": 0.8, "rmsprop": 0.6, "adagrad": 0.5}
+"""Nanoseconds a fused update saves per parameter, per kernel (float32, 235 146 parameters,
+``benchmarks/bench_startup.py``'s net; rounded down)."""
+
 KERNELS = ("sgd", "sgd_momentum", "adam", "rmsprop", "adagrad")
 DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
@@ -59,6 +74,8 @@ _kernels: ModuleType | None = None
 unavailable_reason: str | None = None     # why the kernels cannot run here, once known
 _ready: dict[tuple[str, str], Callable[..., None]] = {}    # (name, dtype char) -> loaded kernel
 _work: dict[tuple[str, str], int] = {}          # numbers updated on the NumPy path so far
+_plan: int | None = None                        # steps the running fit plans (None: unknown)
+_decided: dict[tuple[str, str], bool] = {}      # per kernel: does the planned run repay it?
 
 
 def _load_module() -> ModuleType | None:
@@ -152,13 +169,39 @@ def disabled() -> Iterator[None]:
         _enabled = before
 
 
+@contextlib.contextmanager
+def planning(steps: int) -> Iterator[None]:
+    """Context in which a run of ``steps`` training steps is made (``fit`` opens it): the
+    kernels are loaded at its first step if the run repays them, else not at all (see above)."""
+    global _plan, _decided
+    before = _plan, _decided
+    _plan, _decided = int(steps), {}
+    try:
+        yield
+    finally:
+        _plan, _decided = before
+
+
+def planned_steps() -> int | None:
+    """The training steps of the running ``fit`` (None outside ``fit``)."""
+    return _plan
+
+
+def repays(saving_seconds_per_step: float) -> bool | None:
+    """True when the running ``fit``'s planned steps, each ``saving_seconds_per_step`` faster,
+    win back :data:`LOAD_SECONDS`; False when not; None outside ``fit`` (length unknown)."""
+    if _plan is None:
+        return None
+    return _plan * saving_seconds_per_step > LOAD_SECONDS
+
+
 def kernel(name: str, *arrays: np.ndarray) -> Callable[..., None] | None:
     """The fused kernel ``name`` if it is loaded and can update ``arrays`` in place, else None.
 
     It can when the accelerator is enabled and all arrays are C-contiguous, of one float dtype
     and of one size (the kernels are 1-D loops over flat views). A kernel not loaded yet is
-    loaded once arrays of :data:`MIN_SIZE` elements or more have had :data:`START_WORK` numbers
-    updated without it.
+    loaded for arrays of :data:`MIN_SIZE` elements or more when the planned run repays it, or,
+    outside ``fit``, once :data:`START_WORK` numbers have been updated without it.
     """
     first = arrays[0]
     if not _enabled or (not _ready and first.size < MIN_SIZE):
@@ -172,11 +215,20 @@ def kernel(name: str, *arrays: np.ndarray) -> Callable[..., None] | None:
     key = (name, dtype.char)
     fn = _ready.get(key)
     if fn is None and first.size >= MIN_SIZE and unavailable_reason is None:
-        done = _work[key] = _work.get(key, 0) + first.size
-        if done >= START_WORK:
+        if _should_load(key, first.size):
             _warm(name, dtype)
             fn = _ready.get(key)
     return fn
+
+
+def _should_load(key: tuple[str, str], size: int) -> bool:
+    """Whether to load kernel ``key`` now, for updates of ``size`` numbers (see above)."""
+    if _plan is not None:                       # in fit: decided once, at its first step
+        if key not in _decided:
+            _decided[key] = bool(repays(size * SAVING_NS[key[0]] * 1e-9))
+        return _decided[key]
+    done = _work[key] = _work.get(key, 0) + size
+    return done >= START_WORK
 
 
 def run(name: str, arrays: tuple[np.ndarray, ...], *scalars) -> bool:

@@ -154,13 +154,14 @@ class SGD(Optimizer):
 
     def _update(self, p, g, st):
         f = p.dtype.type
-        lr, mu = f(self.lr), f(self.momentum)
+        lr = f(self.lr)
         if self.momentum == 0.0:
             if accel.run("sgd", (p, g), lr):
                 return
             tmp = np.multiply(g, lr, out=self._scratch(st, p))
             p -= tmp
             return
+        mu = f(self.momentum)
         first = "momentum_buffer" not in st
         v = _zeros_state(st, "momentum_buffer", p)
         if accel.run("sgd_momentum", (p, g, v), mu, lr, first, self.nesterov):

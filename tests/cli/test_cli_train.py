@@ -186,3 +186,22 @@ def test_train_bad_arguments(argv, code, message, colours_csv, tmp_path, capsys)
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("glassnet: error: ")
     assert message in err
+
+
+def test_train_boundary_legend_names_the_string_classes(colours_csv, tmp_path, monkeypatch):
+    from glassnet.cli import _common
+
+    legends = {}
+    save = _common.Outputs.save_figure
+
+    def recording(self, fig, name, dpi=110):
+        f = fig if hasattr(fig, "savefig") else np.ravel(fig)[0].figure
+        legends[name] = [t.get_text() for ax in f.axes if ax.get_legend()
+                         for t in ax.get_legend().get_texts()]
+        return save(self, fig, name, dpi)
+
+    monkeypatch.setattr(_common.Outputs, "save_figure", recording)
+    code = main(["train", "--csv", str(colours_csv), "--target", "colour", "--epochs", "5",
+                 "--layers", "4", "--out", str(tmp_path / "run"), "--quiet"])
+    assert code == 0
+    assert legends["boundary.png"] == ["class blue", "class red"]

@@ -70,3 +70,55 @@ def test_sgd_weight_overflow_is_undone_from_the_backup():
     for w, b in zip(model.get_weights(), before, strict=True):
         np.testing.assert_array_equal(w, b)
     assert model.iterations == 0
+
+
+def test_fit_looks_at_the_weights_once_and_keeps_a_bound_of_their_norm(monkeypatch):
+    from glassnet.models import guards
+
+    model, X, y = model_with(gn.optimizers.SGD(lr=0.1))
+    model.build((3,))
+    looked = []
+    real = guards.norm_if_finite
+
+    def counting(x):
+        looked.append(x is model._flat_params)
+        return real(x)
+
+    monkeypatch.setattr(guards, "norm_if_finite", counting)
+    model.fit(X, y, epochs=3, batch_size=8, verbose=0)     # 12 steps, no callback
+    assert looked.count(True) == 1 and looked.count(False) == 12
+    w_norm = float(np.linalg.norm(model._flat_params.astype(np.float64)))
+    assert w_norm <= model._guard.w_bound < np.inf          # a bound, loose by design
+
+
+def test_set_weights_and_train_step_make_the_guard_look_again():
+    model, X, y = model_with(gn.optimizers.SGD(lr=0.1))
+    model.fit(X, y, epochs=1, batch_size=8, verbose=0)
+    assert model._guard.w_bound is not None
+    model.set_weights(model.get_weights())
+    assert model._guard.w_bound is None
+
+
+@pytest.mark.parametrize("hook", ["on_train_batch_end", "on_train_batch_begin", "on_epoch_end"])
+def test_a_callback_that_makes_a_weight_nan_during_fit_is_caught(hook):
+    model, X, y = model_with(gn.optimizers.SGD(lr=0.1))
+
+    class Breaker(gn.callbacks.Callback):
+        pass
+
+    def breaks(self, *args):
+        if self.model.iterations == 2:
+            self.model.layers[1].params["b"][0] = np.nan
+
+    setattr(Breaker, hook, breaks)
+    with pytest.raises(gn.DivergenceError, match="made non-finite between steps"):
+        model.fit(X, y, epochs=4, batch_size=16, verbose=0, callbacks=[Breaker()])
+    assert model.iterations == 2
+
+
+def test_a_weight_made_nan_between_two_fits_is_caught():
+    model, X, y = model_with(gn.optimizers.SGD(lr=0.1))
+    model.fit(X, y, epochs=1, batch_size=8, verbose=0)
+    model.layers[0].params["W"][0, 0] = np.inf
+    with pytest.raises(gn.DivergenceError, match="made non-finite between steps"):
+        model.fit(X, y, epochs=1, batch_size=8, verbose=0)

@@ -76,6 +76,22 @@ def test_fit_is_made_of_train_step():
     assert calls == [16, 16, 8] * 2
 
 
+def test_fit_runs_a_train_step_set_on_the_model():
+    calls = []
+    X, y = data(40)
+    model = gn.Sequential([Dense(1, "sigmoid")], seed=0)
+    model.compile(loss="binary_crossentropy", optimizer="sgd")
+    plain = model.train_step
+
+    def counting(xb, yb):
+        calls.append(len(xb))
+        return plain(xb, yb)
+
+    model.train_step = counting
+    model.fit(X, y, epochs=1, batch_size=16, verbose=0)
+    assert calls == [16, 16, 8]
+
+
 def test_dense_forward_returns_a_new_array_each_call():
     X, _ = data(10)
     layer = Dense(4)

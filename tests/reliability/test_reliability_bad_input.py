@@ -557,6 +557,43 @@ def test_bad_command_line(tmp_path, monkeypatch, capsys, row, label, argv, files
     assert re.search(match, err[0]), err[0]
 
 
+PREDICT_CASES = [
+    ("C05", "missing-and-extra-column", "a,c,t\n1,2,0\n", None,
+     r"glassnet: error: new.csv: missing column\(s\) 'b'; extra column\(s\) 'c' that the model "
+     r"was not trained with \(drop them or pass --allow-extra\); the model reads the columns a, b"),
+    ("C06", "no-preprocessing-file", CSV_OK, "delete",
+     r"glassnet: error: no preprocessing file '.*model.preprocessing.json' \(glassnet train "
+     r"writes it next to the model; pass --preprocessing FILE if it was moved\)"),
+    ("C07", "not-a-preprocessing-file", CSV_OK, '{"format": "x"}',
+     r"model.preprocessing.json: not a valid glassnet preprocessing file: expected a JSON "
+     r"object with \"format\": 'glassnet-preprocessing'"),
+    ("C07", "not-json", CSV_OK, "{", r"not a valid glassnet preprocessing file: not JSON text"),
+]
+
+
+@pytest.mark.parametrize("row, label, csv_text, sidecar, match",
+                         [pytest.param(*c, id=f"{c[0]}-{c[1]}") for c in PREDICT_CASES])
+def test_bad_predict_command_line(tmp_path, monkeypatch, capsys, row, label, csv_text, sidecar,
+                                  match):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "ok.csv").write_text(CSV_OK)
+    assert cli_main(["train", "--csv", "ok.csv", "--target", "t", "--quiet", "--epochs", "2",
+                     "--out", "o"]) == 0
+    capsys.readouterr()
+    side = tmp_path / "o" / "model.preprocessing.json"
+    if sidecar == "delete":
+        side.unlink()
+    elif sidecar is not None:
+        side.write_text(sidecar)
+    (tmp_path / "new.csv").write_text(csv_text)
+    assert cli_main(["predict", "o/model.glassnet", "--csv", "new.csv",
+                     "--out", "p.csv"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1, err            # one line, never a traceback
+    assert re.search(match, err[0]), err[0]
+    assert not (tmp_path / "p.csv").exists()
+
+
 def test_ctrl_c_in_the_command_line_exits_130(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "ok.csv").write_text(CSV_OK)
@@ -583,7 +620,8 @@ TESTED_ELSEWHERE.update({"F08": "test_reliability_untrusted_files.py",
 def test_every_row_of_docs_errors_md_is_tested_and_every_case_documented():
     rows = ROW.findall(DOC.read_text(encoding="utf-8"))
     assert len(rows) == len(set(rows)), "a row id is used twice in docs/errors.md"
-    tested = {c[0] for c in CASES + FILE_CASES + SAVE_CASES + CLI_CASES} | set(TESTED_ELSEWHERE)
+    cases = CASES + FILE_CASES + SAVE_CASES + CLI_CASES + PREDICT_CASES
+    tested = {c[0] for c in cases} | set(TESTED_ELSEWHERE)
     assert set(rows) == tested, (sorted(set(rows) - tested), sorted(tested - set(rows)))
 
 

@@ -59,17 +59,24 @@ def draw_train_pictures(out: Outputs, prob: Any, model, scaler, history, scores,
                                title=f"Test set: accuracy {acc:.1%}")
     out.save_figure(ax, "confusion_matrix.png")
     if prob.X.shape[1] == 2:
-        names = ", ".join(f"{i} = {c}" for i, c in enumerate(prob.classes))
-        shown = ScaledClassifier(model, scaler, k)
         ax = plot.decision_boundary(
-            shown, prob.X, prob.y, feature_names=columns,
+            ScaledClassifier(model, scaler, k), prob.X, prob.y, feature_names=columns,
             title=f"{prob.name}: train {scores['train']['accuracy']:.1%}, "
-                  f"test {acc:.1%} accuracy" + (f"\nclasses: {names}" if prob.classes !=
-                                                  list(range(k)) else ""))
+                  f"test {acc:.1%} accuracy")
+        name_classes(ax, prob.classes)
         out.save_figure(ax, "boundary.png")
         scaled = None if columns is None else [f"{c} (standardised)" for c in columns]
         out.save_figure(plot.neurons(model, scaler.transform(prob.X), prob.y, layer=0,
                                      feature_names=scaled), "neurons.png")
+
+
+def name_classes(ax: Any, classes: list) -> None:
+    """Write the data's class names (``"class red"``) into the legend of the points, which the
+    plot draws for the class indices 0..k-1 the network is trained on."""
+    legend = ax.get_legend()
+    if legend is not None:
+        for text, c in zip(legend.get_texts(), classes, strict=False):
+            text.set_text(f"class {c}")
 
 
 def feature_names(prob: Any) -> list[str] | None:

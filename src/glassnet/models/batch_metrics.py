@@ -1,4 +1,5 @@
-"""Per-batch training metrics that ``fit`` and ``evaluate`` accumulate (sums, not means)."""
+"""Per-batch training metrics that ``fit`` and ``evaluate`` accumulate (sums, not means), and
+``evaluate``'s pass over a data set."""
 
 from __future__ import annotations
 
@@ -56,3 +57,22 @@ def resolve(metrics) -> list[str]:
 def batch_sums(names: list[str], a: np.ndarray, y: np.ndarray) -> list[float]:
     """Sum of each metric over the samples of one batch."""
     return [_FUNCS[n](a, y) for n in names]
+
+
+def evaluate(model, X: np.ndarray, y: np.ndarray, chunk: int) -> dict[str, float]:
+    """Mean loss (plus the L1/L2 penalties) and the compiled metrics of ``model`` on the checked
+    ``(X, y)``, forwarded ``chunk`` samples at a time (inference mode: no dropout)."""
+    n = len(X)
+    loss_sum, sums = 0.0, [0.0] * len(model.metrics)
+    for i in range(0, n, chunk):
+        xb, yb = X[i:i + chunk], y[i:i + chunk]
+        a = model._forward(xb, training=False)
+        if model.fused_head:
+            loss = model.loss.value_from_logits(model.layers[-1].logits, yb, a)
+        else:
+            loss = model.loss.value(a, yb)
+        loss_sum += loss * len(xb)
+        sums = [s + v for s, v in zip(sums, batch_sums(model.metrics, a, yb), strict=True)]
+    out = {"loss": loss_sum / n + model._penalty()}
+    out.update({name: s / n for name, s in zip(model.metrics, sums, strict=True)})
+    return out

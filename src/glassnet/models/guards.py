@@ -4,7 +4,10 @@
 at the loss, the gradients and the weights (a non-finite one stops training with the weights
 untouched); after it, at the weights again (an update that overflowed is undone from a copy
 made just before) — unless the update provably cannot overflow, in which case neither the copy
-nor the second look is needed (see :meth:`DivergenceGuard.before_update`).
+nor the second look is needed (see :meth:`DivergenceGuard.before_update`). After such a proven
+update the guard keeps an upper bound of ``‖w‖₂``; while nothing else can have written the
+weights (inside ``fit``, between steps that run no callback), the next step uses that bound
+instead of looking at the weights again.
 
 :class:`InterruptGuard` holds Ctrl-C (SIGINT) while a step runs, so an interrupted model is always
 at a completed step; a second Ctrl-C stops at once.
@@ -57,7 +60,15 @@ class DivergenceGuard:
         self.backup = params.copy()              # the weights before the last checked update
         self.backup_current = False              # the backup holds the weights of the last step
         self.checked = True                      # after_update must look at the weights
-        self._limit = float(np.finfo(params.dtype).max) / 4
+        self.w_bound: float | None = None        # ≥ ‖w‖₂ after the last proven-safe update
+        info = np.finfo(params.dtype)
+        self._limit = float(info.max) / 4
+        self._grow = 1.0 + 4.0 * float(info.eps)  # covers the rounding of one update w − lr·g
+
+    def weights_unknown(self) -> None:
+        """Forget the bound of ``‖w‖₂``: code outside the step may have written the weights
+        (a public ``train_step``, ``set_weights``, a callback), so the next step looks at them."""
+        self.w_bound = None
 
     def before_update(self, loss: float, model) -> None:
         """Raise :class:`DivergenceError` if the loss or a gradient is not finite.
@@ -67,10 +78,15 @@ class DivergenceGuard:
         ``lr·‖g‖₂`` for plain SGD) and ``‖w‖₂ + 2·bound`` stays far below the dtype's largest
         number (a quarter of it): then no weight can overflow, since ``|w_new_i| ≤ ‖w_new‖₂ ≤
         ‖w‖₂ + ‖Δw‖₂`` (the factor 2 covers the rounding). The weights are looked at first in
-        that case (one pass, instead of the copy and the check after).
+        that case (one pass, instead of the copy and the check after), or, when
+        :attr:`w_bound` is known (nothing has written the weights since the last proven update),
+        not at all: ``‖w‖₂ ≤ w_bound``. After a proven update
+        ``w_bound ← (‖w‖₂ + 2·bound)·(1 + 4ε)`` bounds the new weights (ε the dtype's machine
+        epsilon: the rounding of ``w − lr·g``).
         """
         g_norm = norm_if_finite(self.grads) if math.isfinite(loss) else None
         if g_norm is None:
+            self.w_bound = None
             what = "loss" if not math.isfinite(loss) else "gradient"
             if not all_finite(self.params):      # a weight was changed between steps
                 self._restore(model)
@@ -79,11 +95,14 @@ class DivergenceGuard:
         bound = model.optimizer.update_bound(g_norm)
         safe = False
         if bound is not None:
-            w_norm = norm_if_finite(self.params)
-            if w_norm is None:                   # a weight was changed between steps
-                self._restore(model)
-                raise _diverged(model, "a weight was made non-finite between steps")
+            w_norm = self.w_bound
+            if w_norm is None or w_norm + 2.0 * bound >= self._limit:
+                w_norm = norm_if_finite(self.params)
+                if w_norm is None:               # a weight was changed between steps
+                    self._restore(model)
+                    raise _diverged(model, "a weight was made non-finite between steps")
             safe = w_norm + 2.0 * bound < self._limit
+        self.w_bound = (w_norm + 2.0 * bound) * self._grow if safe else None
         self.checked = not safe
         if self.checked:
             np.copyto(self.backup, self.params)

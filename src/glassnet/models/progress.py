@@ -230,9 +230,9 @@ class Progress:
 
     def epoch_end(self, epoch: int, logs: Mapping[str, Any]) -> None:
         self._in_epoch = False
-        seconds = time.monotonic() - self._epoch_start
         if not self.lines:
             return
+        seconds = time.monotonic() - self._epoch_start
         last = epoch == self.epochs - 1
         if self.full_batch and self.verbose == 1:
             due = (epoch + 1 - self.first) % self.line_every == 0 or last

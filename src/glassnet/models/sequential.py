@@ -198,6 +198,8 @@ class Sequential:
         targets = [p for layer in self.layers for p in layer.params.values()]
         for t, w in zip(targets, check_weights(targets, weights), strict=True):
             t[...] = w
+        if self._guard is not None:
+            self._guard.weights_unknown()
 
     @property
     def n_params(self) -> int:
@@ -280,6 +282,12 @@ class Sequential:
             The batch's loss (mean over its samples, plus the L1/L2 penalties), before the update.
         """
         xb, yb = self._batch(xb, yb)
+        self._guard.weights_unknown()            # the caller may have written the weights
+        return self._step(xb, yb)
+
+    def _step(self, xb: np.ndarray, yb: np.ndarray) -> float:
+        """:meth:`train_step` on a checked batch (``fit`` calls it directly for the batches it
+        checked; it tells the guard when a callback may have written the weights)."""
         # forward
         a = self._forward(xb, training=True)
         # loss and dZ (dZ = A − Y for the sigmoid and softmax heads)
@@ -353,21 +361,7 @@ class Sequential:
 
     def _evaluate_checked(self, X, y, batch_size=None) -> dict[str, float]:
         chunk = _PREDICT_CHUNK if batch_size is None else batch_size
-        n = len(X)
-        loss_sum, sums = 0.0, [0.0] * len(self.metrics)
-        for i in range(0, n, chunk):
-            xb, yb = X[i:i + chunk], y[i:i + chunk]
-            a = self._forward(xb, training=False)
-            if self.fused_head:
-                loss = self.loss.value_from_logits(self.layers[-1].logits, yb, a)
-            else:
-                loss = self.loss.value(a, yb)
-            loss_sum += loss * len(xb)
-            sums = [s + v for s, v in zip(sums, batch_metrics.batch_sums(self.metrics, a, yb),
-                                          strict=True)]
-        out = {"loss": loss_sum / n + self._penalty()}
-        out.update({name: s / n for name, s in zip(self.metrics, sums, strict=True)})
-        return out
+        return batch_metrics.evaluate(self, X, y, chunk)
 
     def fit(self, X: Any, y: Any, epochs: int = 1, batch_size: int | None = None,
             validation_data: tuple[Any, Any] | None = None, validation_split: float = 0.0,

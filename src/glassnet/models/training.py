@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from glassnet import accel
 from glassnet._validation import check_int, check_number
 from glassnet.callbacks import Callback, History, LearningRateScheduler
 from glassnet.datasets.labels import explain_text_labels
@@ -26,6 +27,7 @@ from glassnet.models import batch_metrics
 from glassnet.models.guards import InterruptGuard
 from glassnet.models.limits import MAX_EPOCHS, check_model_seed
 from glassnet.models.progress import Progress
+from glassnet.models.sequential import Sequential
 
 
 @dataclass
@@ -97,18 +99,21 @@ def fit(model, X: Any, y: Any, epochs: int = 1, batch_size: int | None = None,
     cbs = [history, *plan.callbacks]
     for cb in cbs:
         cb.set_model(model)
+    hooks = _Hooks.of(model, cbs)
     model.stop_training = False
     n_batches = math.ceil(len(plan.X) / plan.batch_size)
     progress = Progress(plan.verbose, plan.initial_epoch, plan.epochs, n_batches)
     logs: dict[str, float] = {}
     for cb in cbs:
         cb.on_train_begin({"x": plan.X, "y": plan.y, "validation_data": plan.val})
+    model._guard.weights_unknown()      # the weights may have been written since the last step
     try:
         # Overflow on the way to a divergence is reported as DivergenceError, not as warnings.
         with InterruptGuard() as interrupt, np.errstate(over="ignore", invalid="ignore",
-                                                        divide="ignore"):
+                                                        divide="ignore"), \
+                accel.planning((plan.epochs - plan.initial_epoch) * n_batches):
             for epoch in range(plan.initial_epoch, plan.epochs):
-                logs = _epoch(model, plan, epoch, seed, cbs, progress, interrupt)
+                logs = _epoch(model, plan, epoch, seed, hooks, progress, interrupt)
                 if model.stop_training:
                     break
     finally:
@@ -118,24 +123,61 @@ def fit(model, X: Any, y: Any, epochs: int = 1, batch_size: int | None = None,
     return history
 
 
-def _epoch(model, plan: _Plan, epoch: int, seed: int, cbs: list[Callback], progress: Progress,
+@dataclass
+class _Hooks:
+    """The callbacks of one ``fit``, sorted once by the hooks they override."""
+
+    epoch_begin: list[Callback]
+    batch_begin: list[Callback]
+    batch_end: list[Callback]
+    epoch_end: list[Callback]
+    dropouts: list[tuple[int, Dropout]]
+    scheduler: bool             # a LearningRateScheduler: the epoch logs get "lr"
+    user_code: bool             # a callback other than History: it may write the weights
+
+    @classmethod
+    def of(cls, model, cbs: list[Callback]) -> _Hooks:
+        def overriding(hook: str) -> list[Callback]:
+            return [cb for cb in cbs if cb._overrides(hook)]
+
+        return cls(overriding("on_epoch_begin"), overriding("on_train_batch_begin"),
+                   overriding("on_train_batch_end"), list(cbs),
+                   [(i, lay) for i, lay in enumerate(model.layers) if isinstance(lay, Dropout)],
+                   any(isinstance(cb, LearningRateScheduler) for cb in cbs),
+                   any(type(cb) is not History for cb in cbs))
+
+
+def _epoch(model, plan: _Plan, epoch: int, seed: int, hooks: _Hooks, progress: Progress,
            interrupt: InterruptGuard) -> dict[str, float]:
-    """One epoch: its batches through ``model.train_step``, then the epoch's logs."""
+    """One epoch: its batches through the step of ``model.train_step``, then the epoch's logs.
+
+    The batches are rows of the ``X`` and ``y`` that ``fit`` checked, so they skip the check of
+    ``train_step``; the divergence guard is told whenever a callback ran since the last step (it
+    may have written the weights), and then looks at the weights again.
+    """
     model.epoch = epoch
-    for cb in cbs:
+    for cb in hooks.epoch_begin:
         cb.on_epoch_begin(epoch)
-    for i, layer in enumerate(model.layers):
-        if isinstance(layer, Dropout):
-            layer.rng = np.random.default_rng([seed, epoch, i + 1])
-    batch_begin = [cb for cb in cbs if cb._overrides("on_train_batch_begin")]
-    batch_end = [cb for cb in cbs if cb._overrides("on_train_batch_end")]
+    for i, layer in hooks.dropouts:
+        layer.rng = np.random.default_rng([seed, epoch, i + 1])
+    guard = model._guard
+    if hooks.user_code:
+        guard.weights_unknown()
+    batch_begin, batch_end = hooks.batch_begin, hooks.batch_end
+    batch_code = bool(batch_begin or batch_end)
+    # A train_step of one's own (a subclass's, or set on the model) is what fit runs: the hook
+    # for other tools.
+    own = getattr(model.train_step, "__func__", None) is not Sequential.train_step
+    step = model.train_step if own else model._step
     means = RunningMeans(model.metrics)
     progress.epoch_begin(epoch)
     for b, (xb, yb) in enumerate(batches(plan.X, plan.y, plan.batch_size,
                                          _order(plan, seed, epoch))):
-        for cb in batch_begin:
-            cb.on_train_batch_begin(model.iterations)
-        loss = model.train_step(xb, yb)
+        if batch_code:
+            for cb in batch_begin:
+                cb.on_train_batch_begin(model.iterations)
+            guard.weights_unknown()
+        loss = step(xb, yb)
         means.add(loss, model.last_output, yb)
         for cb in batch_end:
             cb.on_train_batch_end(model.iterations - 1, {"loss": loss})
@@ -145,11 +187,11 @@ def _epoch(model, plan: _Plan, epoch: int, seed: int, cbs: list[Callback], progr
     logs = means.result()
     if plan.val is not None:
         logs.update({f"val_{k}": v for k, v in model._evaluate_checked(*plan.val).items()})
-    if any(isinstance(cb, LearningRateScheduler) for cb in cbs):
+    if hooks.scheduler:
         logs["lr"] = model.optimizer.lr
     model.epoch = epoch + 1
     progress.epoch_end(epoch, logs)
-    for cb in cbs:
+    for cb in hooks.epoch_end:
         cb.on_epoch_end(epoch, logs)
     return logs
 

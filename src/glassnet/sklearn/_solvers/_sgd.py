@@ -26,7 +26,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils import gen_batches, shuffle
 
-from glassnet import optimizers
+from glassnet import accel, optimizers
 from glassnet.sklearn._network import backprop, views
 
 
@@ -176,38 +176,40 @@ def fit_stochastic(est, X, Y: np.ndarray, sw: np.ndarray | None, p: dict[str, An
     idx = np.arange(n, dtype=int)
     est.n_iter_ = 0
     args = (p["activation"], est.out_activation_, est.loss, p["alpha"])
+    steps = (1 if incremental else p["max_iter"]) * -(-n // batch_size)   # at most
     try:
-        for _ in range(p["max_iter"]):
-            if p["shuffle"]:
-                idx = shuffle(idx, random_state=rs)
-            total = 0.0
-            for part in gen_batches(n, batch_size):
-                rows = idx[part] if p["shuffle"] else part
-                swb = None if sw is None else sw[rows]
-                total += backprop(X[rows], Y[rows], swb, est.coefs_, est.intercepts_,
-                                  coef_grads, intercept_grads, *args) * (part.stop - part.start)
-                est._optimizer.update_params(est._theta, est._grad)
-            est.n_iter_ += 1
-            est.loss_ = total / n
-            est.t_ += n
-            est.loss_curve_.append(est.loss_)
-            if p["verbose"]:
-                print(f"Iteration {est.n_iter_}, loss = {est.loss_:.8f}")
-            _update_no_improvement_count(est, p, validation)
-            est._optimizer.iteration_ends(est.t_)
-            if est._no_improvement_count > p["n_iter_no_change"]:
-                what = "Validation score" if validation is not None else "Training loss"
-                msg = (f"{what} did not improve more than tol={p['tol']:f} for "
-                       f"{p['n_iter_no_change']} consecutive epochs.")
-                if est._optimizer.trigger_stopping(msg, p["verbose"]):
+        with accel.planning(steps):          # accel loads a kernel if the run repays it
+            for _ in range(p["max_iter"]):
+                if p["shuffle"]:
+                    idx = shuffle(idx, random_state=rs)
+                total = 0.0
+                for part in gen_batches(n, batch_size):
+                    rows = idx[part] if p["shuffle"] else part
+                    swb = None if sw is None else sw[rows]
+                    total += backprop(X[rows], Y[rows], swb, est.coefs_, est.intercepts_,
+                                      coef_grads, intercept_grads, *args) * (part.stop - part.start)
+                    est._optimizer.update_params(est._theta, est._grad)
+                est.n_iter_ += 1
+                est.loss_ = total / n
+                est.t_ += n
+                est.loss_curve_.append(est.loss_)
+                if p["verbose"]:
+                    print(f"Iteration {est.n_iter_}, loss = {est.loss_:.8f}")
+                _update_no_improvement_count(est, p, validation)
+                est._optimizer.iteration_ends(est.t_)
+                if est._no_improvement_count > p["n_iter_no_change"]:
+                    what = "Validation score" if validation is not None else "Training loss"
+                    msg = (f"{what} did not improve more than tol={p['tol']:f} for "
+                           f"{p['n_iter_no_change']} consecutive epochs.")
+                    if est._optimizer.trigger_stopping(msg, p["verbose"]):
+                        break
+                    est._no_improvement_count = 0
+                if incremental:
                     break
-                est._no_improvement_count = 0
-            if incremental:
-                break
-            if est.n_iter_ == p["max_iter"]:
-                warnings.warn(f"Stochastic Optimizer: Maximum iterations ({p['max_iter']}) "
-                              "reached and the optimization hasn't converged yet.",
-                              ConvergenceWarning, stacklevel=4)
+                if est.n_iter_ == p["max_iter"]:
+                    warnings.warn(f"Stochastic Optimizer: Maximum iterations ({p['max_iter']}) "
+                                  "reached and the optimization hasn't converged yet.",
+                                  ConvergenceWarning, stacklevel=4)
     except KeyboardInterrupt:
         warnings.warn("Training interrupted by user.", stacklevel=4)
     if validation is not None:
