@@ -122,3 +122,19 @@ def test_a_weight_made_nan_between_two_fits_is_caught():
     model.layers[0].params["W"][0, 0] = np.inf
     with pytest.raises(gn.DivergenceError, match="made non-finite between steps"):
         model.fit(X, y, epochs=1, batch_size=8, verbose=0)
+
+
+def test_a_weight_made_infinite_between_adam_steps_with_a_finite_loss_is_named_as_such():
+    # A ReLU unit whose bias is −inf outputs 0: the loss and the gradients stay finite, and
+    # Adam's update (no bound, so a backup) keeps the −inf. The error must say where it came from.
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(16, 3)).astype(np.float32)
+    y = rng.normal(size=16).astype(np.float32)
+    model = gn.Sequential([Dense(4, "relu"), Dense(1)], seed=0)
+    model.compile(loss="mse", optimizer=gn.optimizers.Adam())
+    model.train_step(X, y)
+    model.layers[0].params["b"][0] = -np.inf
+    with np.errstate(invalid="ignore"), \
+            pytest.raises(gn.DivergenceError, match="made non-finite between steps"):
+        model.train_step(X, y)
+    assert model.iterations == 1

@@ -121,6 +121,10 @@ class DivergenceGuard:
         if self.checked and not all_finite(self.params):
             np.copyto(self.params, self.backup)
             model.optimizer.iterations -= 1
+            if not all_finite(self.backup):      # it was so before the step: set from outside
+                raise _diverged(model, "a weight was made non-finite between steps (it was "
+                                       "already before this update, which left it so); set "
+                                       "finite weights, e.g. with set_weights")
             raise _diverged(model, "the update made a weight non-finite; the weights of the "
                                    "last finite step were restored")
 
