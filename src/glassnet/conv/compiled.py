@@ -99,7 +99,7 @@ def _repays(call: Any, name: str, numbers: int) -> bool:
     would save ``SAVING_NS[name]`` per number on ``numbers`` numbers (see the module
     docstring)."""
     saving = numbers * SAVING_NS[name] * 1e-9
-    plan = getattr(accel, "planned_steps", lambda: None)()
+    plan = accel.planned_steps()
     state = _state
     if plan is None:                                # unknown length: a work counter
         state["plan"] = None
