@@ -15,8 +15,8 @@ start-up tax) are printed, per model:
 * ``mlp``: 784-256-128-10 on 2 048 random rows, Adam, batch 128 (16 steps: too short to load
   the kernel);
 * ``mlp_long``: the same on 40 000 rows (313 steps: ``fit`` plans them, and they would save
-  about 0.08 s against a load of 0.4-0.9 s, so the kernel is not loaded; see ``glassnet.accel``);
-* ``mlp_many`` (not run by default): 240 epochs on the 2 048 rows (3 840 steps: they repay the
+  0.03-0.06 s against a load of 0.4-0.9 s, so the kernel is not loaded; see ``glassnet.accel``);
+* ``mlp_many`` (not run by default): 500 epochs on the 2 048 rows (8 000 steps: they repay the
   load, so the kernel is loaded at the first step).
 
 The child also reports the peak RSS of the process and whether numba got imported. A
@@ -56,7 +56,7 @@ else:
     model.compile(loss="categorical_crossentropy", optimizer=gn.optimizers.Adam(1e-3))
     batch = 128
 t = time.perf_counter()
-model.fit(X, y, epochs=240 if kind == "mlp_many" else 1, batch_size=batch, verbose=0, seed=0)
+model.fit(X, y, epochs=500 if kind == "mlp_many" else 1, batch_size=batch, verbose=0, seed=0)
 fit_s = time.perf_counter() - t
 w = model.get_weights()
 hwm = [line for line in open("/proc/self/status") if line.startswith("VmHWM:")]

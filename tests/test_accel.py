@@ -193,11 +193,11 @@ def test_switching_to_the_kernel_during_training_gives_the_numpy_bits():
 @pytest.mark.parametrize(("epochs", "loads"), [(1, False), (40, True)])
 def test_fit_loads_the_kernel_at_its_first_step_only_when_its_planned_steps_repay_it(epochs,
                                                                                       loads):
-    # 784-64-10 Adam, 8 steps an epoch: 0.8 ns × 50 890 × 8 × epochs against LOAD_SECONDS
-    # lowered to 10 ms: 1 epoch (0.33 ms) does not repay it, 40 epochs (13 ms) do. START_WORK
+    # 784-64-10 Adam, 8 steps an epoch: 0.4 ns × 50 890 × 8 × epochs against LOAD_SECONDS
+    # lowered to 5 ms: 1 epoch (0.16 ms) does not repay it, 40 epochs (6.5 ms) do. START_WORK
     # (the rule outside fit) is lowered to one step and must not matter inside fit.
     code = ("import sys, numpy as np, glassnet as gn; L = gn.layers\n"
-            "gn.accel.LOAD_SECONDS = 0.01; gn.accel.START_WORK = 1; seen = []\n"
+            "gn.accel.LOAD_SECONDS = 0.005; gn.accel.START_WORK = 1; seen = []\n"
             "class Seen(gn.callbacks.Callback):\n"
             "    def on_train_batch_end(self, batch, logs=None):\n"
             "        seen.append(bool(gn.accel.loaded()))\n"

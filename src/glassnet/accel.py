@@ -12,9 +12,9 @@ same bits, which the tests check for every optimizer.
 When the kernels are used
 -------------------------
 Loading them costs about 0.4-1 s (importing numba, then each kernel from numba's on-disk cache)
-and about 115 MiB of memory, once per process; a fused update saves about a nanosecond per
-weight for Adam, RMSprop and Adagrad, and far less for SGD (:data:`SAVING_NS`, measured on a
-784-256-128-10 net). A run repays the load only when it makes enough updates of enough weights,
+and about 115 MiB of memory, once per process; a fused update saves about half a nanosecond per
+weight and step for Adam, RMSprop and Adagrad, and far less for SGD (:data:`SAVING_NS`, measured
+on a 784-256-128-10 net). A run repays the load only when it makes enough updates of enough weights,
 so:
 
 * an update of fewer than :data:`MIN_SIZE` parameters never loads anything (numba is not even
@@ -22,8 +22,8 @@ so:
 * inside ``fit`` (which says how many steps it plans, with :func:`planning`), a kernel is loaded
   at the first step when the planned steps × parameters × :data:`SAVING_NS` come to more than
   :data:`LOAD_SECONDS`, and never during that run otherwise: a first ``fit`` pays the load only
-  when the run wins it back (a 313-step 784-256-128-10 Adam fit saves about 0.08 s, so it stays
-  on the NumPy path; one of 5 000 steps saves over a second, so it loads at once);
+  when the run wins it back (a 313-step 784-256-128-10 Adam fit would save 0.03-0.06 s, so it
+  stays on the NumPy path; one of 8 000 steps saves 0.8-1.6 s, so it loads at once);
 * outside ``fit`` (a loop of ``train_step`` calls, of unknown length), updates of
   :data:`MIN_SIZE` parameters or more run on the NumPy path until they have updated
   :data:`START_WORK` numbers in all (about 85 steps of a 784-256-128-10 net); then the kernel
@@ -63,9 +63,10 @@ on the NumPy path before the kernel is loaded (see above)."""
 LOAD_SECONDS = 0.7
 """What loading numba and a kernel is taken to cost (measured 0.4-0.9 s). With the savings of
 :data:`SAVING_NS` rounded down, a run that loads a kernel wins the load back."""
-SAVING_NS = {"sgd": 0.03, "sgd_momentum": 0.1, "adam": 0.8, "rmsprop": 0.6, "adagrad": 0.5}
-"""Nanoseconds a fused update saves per parameter, per kernel (float32, 235 146 parameters,
-``benchmarks/bench_startup.py``'s net; rounded down)."""
+SAVING_NS = {"sgd": 0.015, "sgd_momentum": 0.05, "adam": 0.4, "rmsprop": 0.3, "adagrad": 0.25}
+"""Nanoseconds a fused update saves per parameter, per kernel, in a whole training step
+(float32, the 235 146 parameters of ``benchmarks/bench_startup.py``'s net: 0.1-0.2 ms a step for
+Adam, 0.43-0.9 ns a parameter; the update alone saves 1.1 ns; rounded down)."""
 
 KERNELS = ("sgd", "sgd_momentum", "adam", "rmsprop", "adagrad")
 DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
