@@ -213,7 +213,9 @@ def test_fit_loads_the_kernel_at_its_first_step_only_when_its_planned_steps_repa
 
 def test_planning_is_a_context_that_restores_the_outer_plan():
     assert accel.planned_steps() is None and accel.repays(1.0) is None
+    run = accel.planned_run()
     with accel.planning(10):
+        assert accel.planned_run() == run + 1
         assert accel.planned_steps() == 10
         assert accel.repays(accel.LOAD_SECONDS / 5) and not accel.repays(accel.LOAD_SECONDS / 20)
         with accel.planning(3):

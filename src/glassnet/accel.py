@@ -77,6 +77,7 @@ _ready: dict[tuple[str, str], Callable[..., None]] = {}    # (name, dtype char) 
 _work: dict[tuple[str, str], int] = {}          # numbers updated on the NumPy path so far
 _plan: int | None = None                        # steps the running fit plans (None: unknown)
 _decided: dict[tuple[str, str], bool] = {}      # per kernel: does the planned run repay it?
+_runs = 0                                       # planning contexts opened so far
 
 
 def _load_module() -> ModuleType | None:
@@ -174,13 +175,20 @@ def disabled() -> Iterator[None]:
 def planning(steps: int) -> Iterator[None]:
     """Context in which a run of ``steps`` training steps is made (``fit`` opens it): the
     kernels are loaded at its first step if the run repays them, else not at all (see above)."""
-    global _plan, _decided
+    global _plan, _decided, _runs
     before = _plan, _decided
     _plan, _decided = int(steps), {}
+    _runs += 1
     try:
         yield
     finally:
         _plan, _decided = before
+
+
+def planned_run() -> int:
+    """A number that changes with every :func:`planning` context opened (each ``fit``), so
+    other kernels can tell one planned run from the next."""
+    return _runs
 
 
 def planned_steps() -> int | None:

@@ -245,3 +245,17 @@ def test_without_numba_the_layers_run_the_reference(monkeypatch):
     X = rng.normal(size=(16, 1, 8, 8)).astype(np.float32)
     model = small_cnn(np.float32)
     model.fit(X, np.arange(16) % 5, epochs=1, batch_size=8, verbose=0)
+
+
+def test_each_planned_run_decides_anew_even_with_the_same_planned_steps():
+    # The first run of 10 steps does not repay the load; with the load made cheap, a second
+    # run of the same 10 steps must decide again (and load), not reuse the first decision.
+    code = (FIT + "from glassnet import accel; from glassnet.conv import compiled; "
+            "m.build((1, 12, 12))\n"
+            "with accel.planning(10):\n"
+            "    [m.layers[0].forward(X, training=True) for _ in range(3)]\n"
+            "first = compiled.loaded(); compiled.LOAD_SECONDS = 1e-12\n"
+            "with accel.planning(10):\n"
+            "    [m.layers[0].forward(X, training=True) for _ in range(3)]\n"
+            "print(first, ('bias_relu', 'float32') in compiled.loaded())")
+    assert _fresh(code) == "[] True"

@@ -105,8 +105,9 @@ def _repays(call: Any, name: str, numbers: int) -> bool:
         state["plan"] = None
         state["work"] += saving
         return state["work"] >= LOAD_SECONDS
-    if state["plan"] != plan:                       # a new fit: start its first step
-        state.update(plan=plan, calls=set(), saving=0.0, decision=None)
+    run = (accel.planned_run(), plan)
+    if state["plan"] != run:                        # a new fit: start its first step
+        state.update(plan=run, calls=set(), saving=0.0, decision=None)
     if state["decision"] is None:
         if call not in state["calls"]:              # still in the first step
             state["calls"].add(call)
