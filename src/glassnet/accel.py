@@ -45,6 +45,7 @@ chosen moment (a benchmark, a long run), call :func:`load`.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
 from collections.abc import Callable, Iterator, Sequence
 from types import ModuleType
@@ -80,21 +81,34 @@ _decided: dict[tuple[str, str], bool] = {}      # per kernel: does the planned r
 _runs = 0                                       # planning contexts opened so far
 
 
+def import_kernels(module: str) -> tuple[ModuleType | None, str | None]:
+    """Import the numba kernel module ``module`` (``"glassnet._numba_updates"``, the conv
+    kernels' ``"glassnet.conv._numba_conv"``): ``(module, None)``, or ``(None, why not)`` when
+    numba is missing or cannot set the kernels up."""
+    try:
+        return importlib.import_module(module), None
+    except ImportError as exc:              # numba is not installed
+        return None, f"numba cannot be imported ({exc})"
+    except Exception as exc:                # numba is there but cannot set up its kernels
+        return None, f"numba failed to set up the kernels ({exc!r})"
+
+
+def warm_kernel(module: ModuleType, name: str, dtype: np.dtype
+                ) -> tuple[Callable[..., Any] | None, str | None]:
+    """Kernel ``name`` of the kernel module ``module`` loaded for ``dtype`` (from numba's cache,
+    or compiled): ``(kernel, None)``, or ``(None, why not)`` after a compiler failure."""
+    try:
+        return module.warm(name, dtype), None
+    except Exception as exc:                # a compiler failure: stay on the NumPy path
+        return None, f"numba failed to compile the kernel {name!r} ({exc!r})"
+
+
 def _load_module() -> ModuleType | None:
     """Import numba and the kernel module, once; None if impossible (see unavailable_reason)."""
     global _kernels, unavailable_reason
-    if _kernels is not None or unavailable_reason is not None:
-        return _kernels
-    try:
-        from glassnet import _numba_updates as module
-    except ImportError as exc:              # numba is not installed
-        unavailable_reason = f"numba cannot be imported ({exc})"
-        return None
-    except Exception as exc:                # numba is there but cannot set up its kernels
-        unavailable_reason = f"numba failed to set up the kernels ({exc!r})"
-        return None
-    _kernels = module
-    return module
+    if _kernels is None and unavailable_reason is None:
+        _kernels, unavailable_reason = import_kernels("glassnet._numba_updates")
+    return _kernels
 
 
 def _warm(name: str, dtype: np.dtype) -> None:
@@ -103,12 +117,9 @@ def _warm(name: str, dtype: np.dtype) -> None:
     module = _load_module()
     if module is None or (name, dtype.char) in _ready:
         return
-    try:
-        fn = module.warm(name, dtype)
-    except Exception as exc:                # a compiler failure: stay on the NumPy path
-        unavailable_reason = f"numba failed to compile the kernel {name!r} ({exc!r})"
-        return
-    _ready[(name, dtype.char)] = fn
+    fn, unavailable_reason = warm_kernel(module, name, dtype)
+    if fn is not None:
+        _ready[(name, dtype.char)] = fn
 
 
 def load(names: Sequence[str] | None = None, dtypes: Sequence[Any] | None = None) -> bool:

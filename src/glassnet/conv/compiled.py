@@ -51,30 +51,22 @@ _state: dict[str, Any] = {"plan": None, "calls": set(), "saving": 0.0, "decision
 
 
 def _load_module() -> ModuleType | None:
+    """Import numba and the kernel module, once; None if impossible (see unavailable_reason)."""
     global _module, unavailable_reason
-    if _module is not None or unavailable_reason is not None:
-        return _module
-    try:
-        from glassnet.conv import _numba_conv as module
-    except ImportError as exc:
-        unavailable_reason = f"numba cannot be imported ({exc})"
-        return None
-    except Exception as exc:                       # numba present but broken
-        unavailable_reason = f"numba failed to set up the kernels ({exc!r})"
-        return None
-    _module = module
-    return module
+    if _module is None and unavailable_reason is None:
+        _module, unavailable_reason = accel.import_kernels("glassnet.conv._numba_conv")
+    return _module
 
 
 def _warm(name: str, dtype: np.dtype) -> None:
+    """Load kernel ``name`` for ``dtype`` and keep it (nothing when numba is unavailable)."""
     global unavailable_reason
     module = _load_module()
     if module is None or (name, dtype.char) in _ready:
         return
-    try:
-        _ready[(name, dtype.char)] = module.warm(name, dtype)
-    except Exception as exc:                       # a compiler failure: stay on NumPy
-        unavailable_reason = f"numba failed to compile the kernel {name!r} ({exc!r})"
+    fn, unavailable_reason = accel.warm_kernel(module, name, dtype)
+    if fn is not None:
+        _ready[(name, dtype.char)] = fn
 
 
 def load(dtypes: Sequence[Any] | None = None) -> bool:
