@@ -5,7 +5,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from glassnet import losses
+from glassnet import activations, losses
 
 EXTREME = np.array([-1e4, -800.0, -40.0, -1.0, 0.0, 1.0, 40.0, 800.0, 1e4])
 
@@ -43,6 +43,30 @@ def test_bce_with_extreme_logits_is_finite_and_exact():
     assert losses.bce_with_logits(np.array([[1e4]]), np.array([[1.0]])) == 0.0
     assert losses.bce_with_logits(np.array([[40.0]]), np.array([[1.0]])) == pytest.approx(
         np.exp(-40.0), rel=1e-12)
+
+
+@pytest.mark.parametrize("dtype, rel", [(np.float64, 1e-13), (np.float32, 1e-6)])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_bce_from_the_sigmoid_output_matches_pytorch(seed, dtype, rel):
+    """The shortcut ``z·(1 − y) − log σ(z)`` (the sigmoid output given) is the same loss."""
+    z, y = binary(seed, n=400)
+    z, y = (z * 4).astype(dtype), y.astype(dtype)
+    a = activations.sigmoid(z)
+    ref = F.binary_cross_entropy_with_logits(torch.tensor(z, dtype=torch.float64),
+                                             torch.tensor(y, dtype=torch.float64)).item()
+    assert losses.bce_with_logits(z, y, a) == pytest.approx(ref, rel=rel)
+    assert losses.bce_with_logits(z, y, a) == pytest.approx(losses.bce_with_logits(z, y),
+                                                            rel=rel)
+
+
+@pytest.mark.parametrize("target", [0.0, 1.0])
+def test_bce_from_an_underflowed_sigmoid_uses_the_logits(target):
+    z = EXTREME.reshape(-1, 1)
+    y = np.full_like(z, target)
+    a = activations.sigmoid(z.copy())
+    assert a.min() == 0.0                        # σ(−1e4) underflows: log a would be −inf
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        assert losses.bce_with_logits(z, y, a) == losses.bce_with_logits(z, y)
 
 
 @pytest.mark.parametrize("one_hot", [False, True])
