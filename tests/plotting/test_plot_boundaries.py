@@ -182,3 +182,29 @@ def test_decision_boundary_bad_objects(binary_model, xor_data):
         gn.plot.compare_boundaries({}, X, y)
     with pytest.raises(ValueError, match="X_test and y_test must be given together"):
         gn.plot.compare_boundaries({"a": binary_model}, X, y, X_test=X)
+
+
+@pytest.mark.parametrize("as_objects", [False, True])
+def test_class_names_are_drawn_for_a_classifier_fitted_on_names(as_objects):
+    """A scikit-learn classifier fitted on names: the points, legend and accuracy use them."""
+    rng = np.random.default_rng(0)
+    X = rng.uniform(-1, 1, (60, 2))
+    names = np.where(X[:, 0] > 0, "spam", "ham")
+    y = names.astype(object) if as_objects else names
+    model = StubProba(classes=("ham", "spam"))
+    ax = gn.plot.decision_boundary(model, X, y, resolution=30)
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == ["class ham", "class spam"]
+    assert "100.0%" in ax.get_title()
+    fig = gn.plot.compare_boundaries({"a": model, "b": model}, X, y, X_test=X, y_test=y,
+                                     resolution=20)
+    assert all("100.0%" in a.get_title() for a in fig.axes[:2])
+    plt.close("all")
+
+
+def test_class_names_for_a_model_with_integer_classes_are_refused(binary_model, xor_data):
+    X, y = xor_data
+    with pytest.raises(ValueError, match=r"y holds labels \['a', 'b'\] that the model does "
+                                         r"not predict; its classes are \[0, 1\]"):
+        gn.plot.decision_boundary(binary_model, X, np.where(y == 1, "b", "a"), resolution=20)
+    plt.close("all")

@@ -142,27 +142,52 @@ def check_fig(fig: Any, name: str = "fig") -> Any:
     return fig
 
 
-def check_points(X: Any, y: Any, xname: str = "X", yname: str = "y"):
+def check_points(X: Any, y: Any, xname: str = "X", yname: str = "y", names: bool = False):
     """Check 2-D points with two features and their class labels.
 
     Parameters
     ----------
     X : array-like, shape (n, 2)
     y : array-like, shape (n,), (n, 1) or one-hot (n, k)
+    names : bool
+        Also accept class names (strings, as a scikit-learn classifier fitted on names has in
+        ``classes_``); the plots that match labels to a model's classes pass True.
 
     Returns
     -------
     X : ndarray, shape (n, 2), float
-    y : ndarray, shape (n,), int64 labels
+    y : ndarray, shape (n,), int64 labels (or str names when ``names`` and ``y`` holds them)
     """
     X = as_float_array(X, xname, ndim=2)
     if X.shape[1] != 2:
         raise ValueError(f"{xname} must have exactly 2 features to be drawn in the plane, got "
                          f"shape {X.shape}; reduce it to 2 features first (e.g. pick two columns "
                          "or use PCA)")
-    y = as_labels(y, yname)
+    y = as_class_names(y, yname) if names and _holds_names(y) else as_labels(y, yname)
     check_same_length(X, y, xname, yname)
     return X, y
+
+
+def _holds_names(y: Any) -> bool:
+    arr = np.asarray(y)
+    if arr.dtype.kind in "US":
+        return True
+    return arr.dtype.kind == "O" and arr.size > 0 and all(isinstance(v, str) for v in arr.flat)
+
+
+def as_class_names(y: Any, name: str = "y") -> np.ndarray:
+    """Class names (strings) from 1-D labels or a ``(n, 1)`` column.
+
+    Returns
+    -------
+    ndarray, shape (n,), str
+    """
+    arr = np.asarray(y)
+    if arr.ndim == 2 and arr.shape[1] == 1:
+        arr = arr[:, 0]
+    if arr.ndim != 1:
+        raise ValueError(f"{name} of class names must have shape (n,), got shape {arr.shape}")
+    return arr.astype(str)
 
 
 def as_labels(y: Any, name: str = "y") -> np.ndarray:

@@ -205,7 +205,8 @@ def decision_boundary(model: Any, X: Any, y: Any, ax: Any = None, resolution: in
     X : array-like, shape (n, 2)
         The points to draw; the grid covers them plus a margin.
     y : array-like, shape (n,) or one-hot (n, k)
-        Their class labels (the points' colours).
+        Their class labels (the points' colours): integers, or the class names of a classifier
+        fitted on names (the labels of its ``classes_``).
     ax : matplotlib Axes, optional
         Where to draw; a new figure when None.
     resolution : int
@@ -232,7 +233,7 @@ def decision_boundary(model: Any, X: Any, y: Any, ax: Any = None, resolution: in
     ``σ(w·x + b)`` gives the straight line ``w·x + b = 0``, a network with hidden units bends it.
     """
     _style.check_ax(ax)
-    X, y = _style.check_points(X, y)
+    X, y = _style.check_points(X, y, names=True)
     resolution = _style.check_resolution(resolution)
     padding = _check_padding(padding)
     names = _style.check_feature_names(feature_names, 2)
@@ -303,11 +304,11 @@ def compare_boundaries(models: Mapping[str, Any], X: Any, y: Any, X_test: Any = 
         if not isinstance(name, str):
             raise TypeError(f"models keys must be str panel titles, got {type(name).__name__}")
     _style.check_fig(fig)
-    X, y = _style.check_points(X, y)
+    X, y = _style.check_points(X, y, names=True)
     if (X_test is None) != (y_test is None):
         raise ValueError("X_test and y_test must be given together (or neither)")
     if X_test is not None:
-        Xs, ys = _style.check_points(X_test, y_test, "X_test", "y_test")
+        Xs, ys = _style.check_points(X_test, y_test, "X_test", "y_test", names=True)
         what = "test accuracy"
     else:
         Xs, ys, what = X, y, "training accuracy"
