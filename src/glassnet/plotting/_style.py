@@ -163,7 +163,7 @@ def check_points(X: Any, y: Any, xname: str = "X", yname: str = "y", names: bool
         raise ValueError(f"{xname} must have exactly 2 features to be drawn in the plane, got "
                          f"shape {X.shape}; reduce it to 2 features first (e.g. pick two columns "
                          "or use PCA)")
-    y = as_class_names(y, yname) if names and _holds_names(y) else as_labels(y, yname)
+    y = as_labels(y, yname, names=names)
     check_same_length(X, y, xname, yname)
     return X, y
 
@@ -175,32 +175,24 @@ def _holds_names(y: Any) -> bool:
     return arr.dtype.kind == "O" and arr.size > 0 and all(isinstance(v, str) for v in arr.flat)
 
 
-def as_class_names(y: Any, name: str = "y") -> np.ndarray:
-    """Class names (strings) from 1-D labels or a ``(n, 1)`` column.
-
-    Returns
-    -------
-    ndarray, shape (n,), str
-    """
-    arr = np.asarray(y)
-    if arr.ndim == 2 and arr.shape[1] == 1:
-        arr = arr[:, 0]
-    if arr.ndim != 1:
-        raise ValueError(f"{name} of class names must have shape (n,), got shape {arr.shape}")
-    return arr.astype(str)
-
-
-def as_labels(y: Any, name: str = "y") -> np.ndarray:
+def as_labels(y: Any, name: str = "y", names: bool = False) -> np.ndarray:
     """Class labels from 1-D labels, a ``(n, 1)`` column or one-hot ``(n, k)`` rows.
 
+    With ``names``, class names (strings) are accepted too, in the first two forms.
+
     Returns
     -------
-    ndarray, shape (n,), int64
+    ndarray, shape (n,), int64 (str for names)
     """
     arr = np.asarray(y)
     if arr.ndim == 2 and arr.shape[1] == 1:
         arr = arr[:, 0]
-    elif arr.ndim == 2:
+    if names and _holds_names(arr):
+        if arr.ndim != 1:
+            raise ValueError(f"{name} of class names must have shape (n,), got shape "
+                             f"{arr.shape}")
+        return arr.astype(str)
+    if arr.ndim == 2:
         if arr.dtype.kind not in "biuf":
             raise TypeError(f"{name} must hold numbers, got dtype {arr.dtype}")
         if not np.all((arr == 0) | (arr == 1)) or not np.all(arr.sum(axis=1) == 1):
