@@ -1,8 +1,6 @@
 """benchmarks/bench_floor.py measures what it says: its inline steps are glassnet's step, bit for
 bit, and its numba ``toy_floor`` is the posts' loop (a check, not a timing)."""
 
-import importlib.util
-import pathlib
 import sys
 
 import numpy as np
@@ -10,15 +8,10 @@ import pytest
 
 import glassnet as gn
 
-BENCH = pathlib.Path(__file__).resolve().parents[2] / "benchmarks" / "bench_floor.py"
-
 
 @pytest.fixture(scope="module")
-def floor():
-    spec = importlib.util.spec_from_file_location("glassnet_bench_floor", BENCH)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    yield module
+def floor(load_benchmark):
+    yield load_benchmark("bench_floor")
     sys.modules.pop("peers", None)
 
 

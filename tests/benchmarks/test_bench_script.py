@@ -1,23 +1,17 @@
 """The benchmark script keeps working: every workload at a tiny size (a check, not a timing)."""
 
-import importlib.util
 import json
 import pathlib
 
 import pytest
 
-BENCH = pathlib.Path(__file__).resolve().parents[2] / "benchmarks" / "bench.py"
+
+@pytest.fixture
+def bench(load_benchmark):
+    return load_benchmark("bench")
 
 
-def load_bench():
-    spec = importlib.util.spec_from_file_location("glassnet_bench", BENCH)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_every_workload_runs_at_tiny_size(tmp_path, capsys):
-    bench = load_bench()
+def test_every_workload_runs_at_tiny_size(bench, tmp_path, capsys):
     out = tmp_path / "bench.json"
     assert bench.main(["all", "--tiny", "--json", str(out)]) == 0
     table = capsys.readouterr().out
@@ -55,28 +49,23 @@ def test_every_workload_runs_at_tiny_size(tmp_path, capsys):
             assert entry["ratio_glassnet_over_this"] > 0
 
 
-def test_unknown_workload_is_refused():
-    bench = load_bench()
+def test_unknown_workload_is_refused(bench):
     with pytest.raises(SystemExit):
         bench.main(["resnet"])
 
 
 @pytest.mark.skipif(not pathlib.Path("/proc/self/clear_refs").exists(), reason="Linux only")
-def test_peak_rss_probe_measures_start_up_and_training():
-    bench = load_bench()
+def test_peak_rss_probe_measures_start_up_and_training(bench):
     rss = bench._rss_child("mlp_sgd", True, "glassnet")
     assert set(rss) == {"startup", "startup_s", "training"}
     assert rss["startup"] >= 0 and 0 <= rss["training"] < 200
 
 
-def test_profile_step_accounts_for_the_whole_epoch(capsys, monkeypatch):
+def test_profile_step_accounts_for_the_whole_epoch(load_benchmark, capsys, monkeypatch):
     import glassnet as gn
 
     monkeypatch.setattr(gn.accel, "_enabled", gn.accel._enabled)   # restored after the test
-    spec = importlib.util.spec_from_file_location("glassnet_profile_step",
-                                                  BENCH.with_name("profile_step.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load_benchmark("profile_step")
     phases, steps, total = module.profile("mlp_sgd", epochs=1)
     assert steps == 5000
     assert {"gather the batch", "update (SGD)", "safety: check weights"} <= set(phases)

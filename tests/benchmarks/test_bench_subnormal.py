@@ -2,23 +2,15 @@
 subnormal where it claims, its timed Adam is Adam, and a zero gradient takes Adam's first moment
 into the subnormals after the number of steps the README gives."""
 
-import importlib.util
-import pathlib
-
 import numpy as np
 import pytest
 
 import glassnet as gn
 
-BENCH = pathlib.Path(__file__).resolve().parents[2] / "benchmarks" / "bench_subnormal.py"
-
 
 @pytest.fixture(scope="module")
-def bench():
-    spec = importlib.util.spec_from_file_location("glassnet_bench_subnormal", BENCH)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def bench(load_benchmark):
+    return load_benchmark("bench_subnormal")
 
 
 @pytest.mark.parametrize("fraction", [0.0, 0.01, 0.5])
